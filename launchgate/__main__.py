@@ -1,0 +1,5 @@
+"""``python -m launchgate`` runs the CLI."""
+
+from launchgate.cli import main
+
+main()

@@ -1,0 +1,260 @@
+"""The findings model: what every check returns and every reporter renders.
+
+Frozen dataclasses so a finding cannot change between the check that made it and the reporters
+that print it. Values of secrets never enter this model: checks put redacted forms in messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """Severity words from the field; ``blocker`` means a launch blocker."""
+
+    BLOCKER = "blocker"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: blocker 4 ... info 0."""
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+    @classmethod
+    def parse(cls, word: str) -> Severity:
+        try:
+            return cls(word.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {word!r}; expected one of {choices}") from None
+
+
+_RANK = {
+    Severity.BLOCKER: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.rank))
+
+
+class CheckStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is; only the fields that apply are set."""
+
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    commit: str | None = None
+    url: str | None = None
+    domain: str | None = None
+    route: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def describe(self) -> str:
+        """Short human form: ``src/app.py:12 @ 1a2b3c4d`` or a URL/domain/route."""
+        parts: list[str] = []
+        if self.path:
+            where = self.path
+            if self.line:
+                where += f":{self.line}"
+            parts.append(where)
+        if self.commit:
+            parts.append(f"@ {self.commit[:12]}")
+        for extra in (self.route, self.url, self.domain):
+            if extra:
+                parts.append(extra)
+        return " ".join(parts)
+
+
+def fingerprint_of(*parts: object) -> str:
+    """A stable hash of the parts that identify a finding (not of line numbers, ideally)."""
+    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. ``fingerprint`` defaults to a hash of check, rule and location."""
+
+    check: str
+    rule: str
+    severity: Severity
+    title: str
+    message: str
+    location: Location = field(default_factory=Location)
+    remediation: str = ""
+    fingerprint: str = ""
+    # Extra structured facts (commit author, "in_tree", measured values); JSON-serialisable.
+    details: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.severity, Severity):
+            object.__setattr__(self, "severity", Severity.parse(str(self.severity)))
+        if not self.fingerprint:
+            loc = self.location
+            fp = fingerprint_of(
+                self.check, self.rule, loc.path, loc.line, loc.url, loc.domain, loc.route
+            )
+            object.__setattr__(self, "fingerprint", fp)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "check": self.check,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "title": self.title,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "fingerprint": self.fingerprint,
+            "remediation": self.remediation,
+        }
+        if self.details:
+            out["details"] = dict(self.details)
+        return out
+
+
+@dataclass(frozen=True)
+class RouteMetric:
+    """Latency measured for one route (perf check)."""
+
+    route: str
+    samples: int
+    p50_ms: float
+    p95_ms: float
+    budget_p95_ms: float | None = None
+    baseline_p95_ms: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check returns. ``error`` is set when the check could not run."""
+
+    check: str
+    findings: tuple[Finding, ...] = ()
+    summary: str = ""
+    error: str | None = None
+    skipped: bool = False
+    duration_ms: int = 0
+    routes: tuple[RouteMetric, ...] = ()
+
+    def status(self, fail_on: Severity) -> CheckStatus:
+        if self.skipped:
+            return CheckStatus.SKIPPED
+        if self.error is not None:
+            return CheckStatus.ERROR
+        if any(f.severity.at_least(fail_on) for f in self.findings):
+            return CheckStatus.FAIL
+        return CheckStatus.PASS
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding the manifest's ``suppress`` list silenced, with the reason given there."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole gate's outcome: the one object every reporter renders."""
+
+    tool_version: str
+    fail_on: Severity
+    checks: tuple[CheckResult, ...]
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Suppressed, ...] = ()
+    errors_fail: bool = True
+
+    @property
+    def status(self) -> str:
+        """``error`` if a check could not run, ``fail`` if a finding reaches ``fail_on``."""
+        if self.errors_fail and any(c.error is not None for c in self.checks):
+            return "error"
+        if any(f.severity.at_least(self.fail_on) for f in self.findings):
+            return "fail"
+        return "pass"
+
+    @property
+    def routes(self) -> tuple[RouteMetric, ...]:
+        return tuple(r for c in self.checks for r in c.routes)
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity word, every severity present (zero included)."""
+        counts = {s.value: 0 for s in SEVERITIES}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return counts
+
+    def check_status(self, result: CheckResult) -> CheckStatus:
+        return result.status(self.fail_on)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Worst first, then by check, rule and location, so output is stable run to run."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            -f.severity.rank,
+            f.check,
+            f.rule,
+            f.location.path or "",
+            f.location.line or 0,
+            f.location.url or f.location.domain or f.location.route or "",
+            f.fingerprint,
+        ),
+    )
+
+
+def dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep the first finding per fingerprint (the worst one if several share it)."""
+    best: dict[str, Finding] = {}
+    for f in findings:
+        kept = best.get(f.fingerprint)
+        if kept is None or f.severity.rank > kept.severity.rank:
+            best[f.fingerprint] = f
+    return list(best.values())
+
+
+def verdict(report: Report) -> str:
+    """The one-line verdict: ``GO`` or ``NO-GO: 2 launch blockers, 1 high``."""
+    counts = report.counts()
+    words = []
+    for sev in SEVERITIES:
+        n = counts[sev.value]
+        if n:
+            label = "launch blocker" if sev is Severity.BLOCKER else sev.value
+            if sev is Severity.BLOCKER and n != 1:
+                label += "s"
+            words.append(f"{n} {label}")
+    errored = [c.check for c in report.checks if c.error is not None]
+    if errored:
+        words.append(f"{len(errored)} check{'s' if len(errored) != 1 else ''} errored")
+    tail = ", ".join(words) if words else "no findings"
+    head = {"pass": "GO", "fail": "NO-GO", "error": "NO-GO"}[report.status]
+    return f"{head}: {tail}"

@@ -1,0 +1,203 @@
+"""Select checks, run them concurrently, apply overrides and suppressions, decide the status."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import difflib
+import fnmatch
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchgate import __version__
+from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
+from launchgate.findings import (
+    CheckResult,
+    Finding,
+    Report,
+    Severity,
+    Suppressed,
+    dedupe,
+    sort_findings,
+)
+from launchgate.manifest import Manifest
+from launchgate.redact import scrub
+from launchgate.store import Store
+
+
+class UsageError(Exception):
+    """The user asked for something that cannot be done (unknown check id...)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    errors_fail: bool = True
+    state_dir: Path | None = None
+    verbose: bool = False
+
+
+def select_checks(
+    registry: Mapping[str, CheckSpec], manifest: Manifest, options: RunOptions
+) -> list[CheckSpec]:
+    """``--only`` runs exactly those; otherwise every configured, enabled check."""
+    known = list(registry)
+    for check_id in (*options.only, *options.skip):
+        if check_id not in registry:
+            close = difflib.get_close_matches(check_id, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(
+                f"unknown check {check_id!r}{hint}; available: {', '.join(known) or 'none'}"
+            )
+    if options.only:
+        chosen = [registry[c] for c in known if c in options.only]
+    else:
+        chosen = [
+            spec
+            for spec in registry.values()
+            if spec.configured(manifest) and manifest.check_options(spec.id).get("enabled", True)
+        ]
+    return [spec for spec in chosen if spec.id not in options.skip]
+
+
+def _as_result(check_id: str, value: Any) -> CheckResult:
+    if isinstance(value, CheckResult):
+        return value
+    if value is None:
+        return CheckResult(check=check_id)
+    if isinstance(value, Iterable):
+        return CheckResult(check=check_id, findings=tuple(value))
+    raise TypeError(f"check {check_id!r} returned {type(value).__name__}, not a CheckResult")
+
+
+def _run_one(spec: CheckSpec, ctx: CheckContext, verbose: bool) -> CheckResult:
+    started = time.perf_counter()
+    try:
+        result = _as_result(spec.id, spec.run(ctx))
+    except CheckError as exc:
+        result = CheckResult(check=spec.id, error=str(exc))
+    except Exception as exc:  # a bug in a check must not take the gate down with a traceback
+        detail = "".join(traceback.format_exception(exc)) if verbose else f"{type(exc).__name__}: {exc}"
+        result = CheckResult(check=spec.id, error=f"internal error: {detail}")
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return dataclasses.replace(result, check=spec.id, duration_ms=result.duration_ms or elapsed)
+
+
+def _override_severity(finding: Finding, overrides: Mapping[str, str]) -> Finding:
+    for pattern, word in overrides.items():
+        if fnmatch.fnmatchcase(finding.rule, pattern):
+            return dataclasses.replace(finding, severity=Severity(word))
+    return finding
+
+
+def _clean(result: CheckResult, masker: Masker) -> CheckResult:
+    """Last line of defence: no masked value survives in any text a reporter will print."""
+    if not masker.values:
+        return result
+    findings = tuple(
+        dataclasses.replace(
+            f,
+            title=scrub(f.title, masker.values),
+            message=scrub(f.message, masker.values),
+            remediation=scrub(f.remediation, masker.values),
+        )
+        for f in result.findings
+    )
+    error = scrub(result.error, masker.values) if result.error else result.error
+    summary = scrub(result.summary, masker.values)
+    return dataclasses.replace(result, findings=findings, error=error, summary=summary)
+
+
+def run_gate(
+    manifest: Manifest,
+    root: Path,
+    options: RunOptions,
+    registry: Mapping[str, CheckSpec],
+    masker: Masker | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Run the selected checks (concurrently: most are I/O-bound) and build the report."""
+    specs = select_checks(registry, manifest, options)
+    masker = masker or Masker()
+    state_dir = options.state_dir or manifest.root / str(manifest.data.get("state_dir", ".launchgate"))
+    store = Store(state_dir)
+    contexts = {
+        spec.id: CheckContext(
+            root=root, manifest=manifest, store=store, params=options.params, masker=masker,
+            progress=progress or (lambda _m: None),
+        )
+        for spec in specs
+    }
+    results: dict[str, CheckResult] = {}
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(specs)))
+    try:
+        futures = {spec.id: pool.submit(_run_one, spec, contexts[spec.id], options.verbose) for spec in specs}
+        for spec in specs:
+            timeout = manifest.check_options(spec.id).get("timeout_s")
+            try:
+                results[spec.id] = futures[spec.id].result(timeout=timeout)
+            except concurrent.futures.TimeoutError:
+                results[spec.id] = CheckResult(
+                    check=spec.id, error=f"timed out after {timeout} s (checks.{spec.id}.timeout_s)",
+                    duration_ms=int(float(timeout or 0) * 1000),
+                )
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    fail_on = options.fail_on or manifest.fail_on
+    ordered: list[CheckResult] = []
+    for spec in specs:
+        result = _clean(results[spec.id], masker)
+        overrides = manifest.check_options(spec.id).get("severity") or {}
+        if overrides:
+            findings = tuple(_override_severity(f, overrides) for f in result.findings)
+            result = dataclasses.replace(result, findings=findings)
+        ordered.append(result)
+    return build_report(manifest, ordered, fail_on, options.errors_fail)
+
+
+def build_report(
+    manifest: Manifest,
+    results: list[CheckResult],
+    fail_on: Severity,
+    errors_fail: bool = True,
+    today: dt.date | None = None,
+) -> Report:
+    """De-duplicate by fingerprint, apply the manifest's suppressions, and assemble the report."""
+    today = today or dt.date.today()
+    kept_results: list[CheckResult] = []
+    suppressed: list[Suppressed] = []
+    seen: set[str] = set()
+    for result in results:
+        kept: list[Finding] = []
+        for finding in dedupe(result.findings):
+            if finding.fingerprint in seen:
+                continue
+            seen.add(finding.fingerprint)
+            rule = next(
+                (s for s in manifest.suppressions
+                 if s.matches(finding.fingerprint, finding.rule, finding.location.path, today)),
+                None,
+            )
+            if rule is not None:
+                suppressed.append(Suppressed(finding=finding, reason=rule.reason))
+            else:
+                kept.append(finding)
+        kept_results.append(dataclasses.replace(result, findings=tuple(sort_findings(kept))))
+    findings = sort_findings(f for r in kept_results for f in r.findings)
+    return Report(
+        tool_version=__version__,
+        fail_on=fail_on,
+        checks=tuple(kept_results),
+        findings=tuple(findings),
+        suppressed=tuple(suppressed),
+        errors_fail=errors_fail,
+    )
