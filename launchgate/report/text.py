@@ -1,0 +1,79 @@
+"""The terminal report: grouped by check, worst first, ending in a one-line verdict."""
+
+from __future__ import annotations
+
+from launchgate.findings import CheckStatus, Finding, Report, Severity, verdict
+
+_COLOURS = {
+    Severity.BLOCKER: "\x1b[1;41;97m",
+    Severity.HIGH: "\x1b[1;31m",
+    Severity.MEDIUM: "\x1b[33m",
+    Severity.LOW: "\x1b[36m",
+    Severity.INFO: "\x1b[2m",
+}
+_STATUS_COLOURS = {
+    CheckStatus.PASS: "\x1b[32m",
+    CheckStatus.FAIL: "\x1b[1;31m",
+    CheckStatus.ERROR: "\x1b[1;35m",
+    CheckStatus.SKIPPED: "\x1b[2m",
+}
+_RESET = "\x1b[0m"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _one_line(text: str) -> str:
+    """Findings may carry text from scanned files: keep control characters off the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
+
+
+def _finding_lines(finding: Finding, color: bool) -> list[str]:
+    sev = _paint(f"{finding.severity.value.upper():<7}", _COLOURS[finding.severity], color)
+    where = finding.location.describe()
+    lines = [f"  {sev} {finding.rule}  {_one_line(finding.title)}"]
+    if where:
+        lines.append(f"          at {_one_line(where)}")
+    if finding.message and finding.message != finding.title:
+        lines.append(f"          {_one_line(finding.message)}")
+    if finding.remediation:
+        lines.append(f"          fix: {_one_line(finding.remediation)}")
+    return lines
+
+
+def render(report: Report, color: bool = False, verbose: bool = False) -> str:
+    """Everything a person needs in a terminal; ``verbose`` adds fingerprints and suppressions."""
+    out: list[str] = []
+    for result in report.checks:
+        status = report.check_status(result)
+        head = _paint(status.value.upper(), _STATUS_COLOURS[status], color)
+        summary = f" — {_one_line(result.summary)}" if result.summary else ""
+        out.append(f"{result.check} [{head}] ({result.duration_ms} ms){summary}")
+        if result.error is not None:
+            out.append(f"  error: {_one_line(result.error)}")
+        for finding in result.findings:
+            out.extend(_finding_lines(finding, color))
+            if verbose:
+                out.append(f"          fingerprint: {finding.fingerprint}")
+        out.append("")
+    if not report.checks:
+        out.append("No checks ran: the manifest configures none (see `launchgate init`).")
+        out.append("")
+    if report.routes:
+        out.append("latency (ms)       p50      p95   budget  baseline")
+        for r in report.routes:
+            budget = f"{r.budget_p95_ms:.0f}" if r.budget_p95_ms is not None else "-"
+            base = f"{r.baseline_p95_ms:.0f}" if r.baseline_p95_ms is not None else "-"
+            out.append(f"  {r.route:<14} {r.p50_ms:>7.0f}  {r.p95_ms:>7.0f}  {budget:>7}  {base:>8}")
+        out.append("")
+    if report.suppressed:
+        out.append(f"{len(report.suppressed)} finding(s) suppressed by the manifest.")
+        if verbose:
+            for s in report.suppressed:
+                out.append(f"  {s.finding.rule} {s.finding.location.describe()}: {_one_line(s.reason)}")
+        out.append("")
+    line = verdict(report)
+    code = "\x1b[1;32m" if report.status == "pass" else "\x1b[1;31m"
+    out.append(_paint(line, code, color))
+    return "\n".join(out) + "\n"
