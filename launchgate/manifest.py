@@ -354,7 +354,21 @@ def _semantic_problems(data: Mapping[str, Any], shown: str, pos: _Positions) -> 
     unique(data.get("routes"), "name", ("routes",))
     unique(data.get("domains"), "name", ("domains",))
     env = data.get("env") if isinstance(data.get("env"), dict) else {}
-    unique(env.get("required"), "name", ("env", "required"))
+    # The same variable may be declared once per environment (e.g. sk_live_ vs sk_test_ keys).
+    claimed: dict[str, set[str] | None] = {}
+    for i, var in enumerate(env.get("required") or []):
+        if not isinstance(var, dict) or not isinstance(var.get("name"), str):
+            continue
+        envs = set(var["environments"]) if var.get("environments") else None
+        if var["name"] in claimed:
+            before = claimed[var["name"]]
+            if before is None or envs is None or before & envs:
+                add(("env", "required", i, "name"),
+                    f"duplicate name {var['name']!r} for the same environment(s)")
+                continue
+            claimed[var["name"]] = before | envs
+        else:
+            claimed[var["name"]] = envs
     declared = set(data.get("environments") or {})
     for i, var in enumerate(env.get("required") or []):
         for j, name in enumerate(var.get("environments") or [] if isinstance(var, dict) else []):

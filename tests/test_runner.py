@@ -1,0 +1,158 @@
+"""Runner: selection, status, de-duplication, suppression, severity overrides, scrubbing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from launchgate.checkapi import CheckSpec, Masker
+from launchgate.findings import CheckResult, Severity
+from launchgate.manifest import parse_manifest
+from launchgate.registry import REGISTRY
+from launchgate.report import jsonreport
+from launchgate.resources import schema_path
+from launchgate.runner import RunOptions, UsageError, build_report, run_gate
+from tests.fixtures.stubcheck import finding, stub_check
+
+REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())
+
+
+def manifest(tmp_path: Path, extra: str = ""):
+    return parse_manifest("version: 1\n" + extra, tmp_path / "launchready.yml")
+
+
+def run(tmp_path: Path, extra: str = "", **opts):
+    return run_gate(manifest(tmp_path, extra), tmp_path, RunOptions(**opts), REGISTRY)
+
+
+def valid(report) -> dict:
+    data = jsonreport.as_dict(report)
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(data)
+    return data
+
+
+def test_finding_at_fail_on_fails_the_gate(tmp_path: Path) -> None:
+    with stub_check(finding("high"), finding("low", rule="stub.minor")):
+        report = run(tmp_path, only=("stub",))
+    assert report.status == "fail"
+    assert [f.severity for f in report.findings] == [Severity.HIGH, Severity.LOW]
+    assert valid(report)["checks"][0]["status"] == "fail"
+
+
+def test_below_fail_on_passes_and_fail_on_option_overrides_manifest(tmp_path: Path) -> None:
+    with stub_check(finding("medium")):
+        assert run(tmp_path, only=("stub",)).status == "pass"
+        assert run(tmp_path, "fail_on: medium\n", only=("stub",)).status == "fail"
+        assert run(tmp_path, "fail_on: medium\n", only=("stub",), fail_on=Severity.BLOCKER).status == "pass"
+
+
+def test_check_error_and_crash_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    with stub_check(error="host unreachable"):
+        report = run(tmp_path, only=("stub",))
+    assert report.status == "error"
+    assert report.checks[0].error == "host unreachable"
+    with stub_check(crash=True):
+        report = run(tmp_path, only=("stub",))
+    assert report.checks[0].error == "internal error: RuntimeError: boom"
+    assert valid(report)["checks"][0]["status"] == "error"
+    with stub_check(crash=True):
+        assert run(tmp_path, only=("stub",), errors_fail=False).status == "pass"
+
+
+def test_duplicates_collapse_by_fingerprint(tmp_path: Path) -> None:
+    with stub_check(finding("high"), finding("high"), finding("high", line=9)):
+        report = run(tmp_path, only=("stub",))
+    assert len(report.findings) == 2
+
+
+def test_suppression_by_rule_and_path_and_by_fingerprint(tmp_path: Path) -> None:
+    target = finding("high", path="tests/data.py")
+    other = finding("high", rule="stub.other", path="src/a.py")
+    extra = (
+        "suppress:\n"
+        "  - {rule: 'stub.*', path: 'tests/**', reason: test data}\n"
+        f"  - {{fingerprint: {other.fingerprint[:12]}, reason: accepted risk}}\n"
+    )
+    with stub_check(target, other):
+        report = run(tmp_path, extra, only=("stub",))
+    assert report.findings == ()
+    assert report.status == "pass"
+    assert sorted(s.reason for s in report.suppressed) == ["accepted risk", "test data"]
+    assert len(valid(report)["suppressed"]) == 2
+
+
+def test_expired_suppression_stops_applying(tmp_path: Path) -> None:
+    m = manifest(tmp_path, "suppress:\n  - {rule: stub.problem, reason: later, expires: '2020-01-01'}\n")
+    result = CheckResult(check="stub", findings=(finding("high"),))
+    report = build_report(m, [result], Severity.HIGH, today=dt.date(2026, 1, 1))
+    assert report.status == "fail"
+
+
+def test_severity_override_from_manifest(tmp_path: Path) -> None:
+    # The manifest's checks: only accepts known check ids, so the stub stands in for "env".
+    with stub_check(finding("high", rule="env.noisy"), check_id="env"):
+        report = run(tmp_path, "checks: {env: {severity: {'env.*': low}}}\n", only=("env",))
+    assert report.findings[0].severity is Severity.LOW
+    assert report.status == "pass"
+
+
+def test_disabled_check_is_not_selected_but_only_forces_it(tmp_path: Path) -> None:
+    with stub_check(finding("high"), check_id="env"):
+        assert run(tmp_path, "checks: {env: {enabled: false}}\n").checks == ()
+        assert run(tmp_path, "checks: {env: {enabled: false}}\n", only=("env",)).status == "fail"
+
+
+def test_unknown_check_id_suggests(tmp_path: Path) -> None:
+    with stub_check(finding()), pytest.raises(UsageError, match="did you mean 'stub'"):
+        run(tmp_path, only=("stbu",))
+
+
+def test_masked_values_are_scrubbed_from_every_text(tmp_path: Path) -> None:
+    leaked = "hunter2-super-secret-value"
+    with stub_check(finding(title=f"value {leaked}", message=f"was {leaked}"), mask=leaked):
+        masker = Masker()
+        report = run_gate(manifest(tmp_path), tmp_path, RunOptions(only=("stub",)), REGISTRY, masker)
+    assert leaked in masker.values
+    assert leaked not in json.dumps(jsonreport.as_dict(report))
+
+
+def test_checks_run_concurrently(tmp_path: Path) -> None:
+    """Two checks that each wait for the other can only finish if they run at the same time."""
+    barrier = threading.Barrier(2, timeout=10)
+
+    def waits(_ctx):
+        barrier.wait()
+        return []
+
+    REGISTRY["a"] = CheckSpec(id="a", title="A", run=waits)
+    REGISTRY["b"] = CheckSpec(id="b", title="B", run=waits)
+    try:
+        report = run(tmp_path, only=("a", "b"))
+    finally:
+        del REGISTRY["a"], REGISTRY["b"]
+    assert [c.error for c in report.checks] == [None, None]
+
+
+def test_timeout_becomes_an_error(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def hangs(_ctx):
+        release.wait(30)
+        return []
+
+    previous = REGISTRY.get("env")
+    REGISTRY["env"] = CheckSpec(id="env", title="hang", run=hangs)
+    try:
+        report = run(tmp_path, "checks: {env: {timeout_s: 0.2}}\n", only=("env",))
+    finally:
+        release.set()
+        REGISTRY.pop("env")
+        if previous is not None:
+            REGISTRY["env"] = previous
+    assert report.status == "error"
+    assert "timed out after 0.2 s" in (report.checks[0].error or "")
