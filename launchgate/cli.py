@@ -44,7 +44,7 @@ class ReportTarget:
 
 
 def _split_words(values: Iterable[str]) -> tuple[str, ...]:
-    """Accept ``--only env,secrets``, ``--only env --only secrets`` and ``LAUNCHGATE_ONLY='env secrets'``."""
+    """Accept ``--only a,b``, ``--only a --only b`` and ``LAUNCHGATE_ONLY='a b'``."""
     out: list[str] = []
     for value in values:
         out.extend(w for w in value.replace(",", " ").split() if w)
@@ -56,7 +56,8 @@ def _parse_report(value: str) -> ReportTarget:
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise click.BadParameter(
-            f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)} (as FORMAT or FORMAT:PATH)"
+            f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)} "
+            "(as FORMAT or FORMAT:PATH)"
         )
     if sep and not path:
         raise click.BadParameter(f"{value!r} names no file after ':'")
@@ -75,28 +76,78 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def common_options(func: F) -> F:
     """Options shared by ``run`` and every per-check subcommand."""
     options = [
-        click.option("--manifest", "-m", type=click.Path(path_type=Path), envvar="LAUNCHGATE_MANIFEST",
-                     help=f"Manifest file [default: ./{MANIFEST_NAME}].  env: LAUNCHGATE_MANIFEST"),
-        click.option("--fail-on", callback=_severity, envvar="LAUNCHGATE_FAIL_ON",
-                     help="Lowest severity that fails the gate (blocker, high, medium, low, info); "
-                          "overrides the manifest.  env: LAUNCHGATE_FAIL_ON"),
-        click.option("--report", "-r", "reports", multiple=True, envvar="LAUNCHGATE_REPORTS",
-                     help="Report as FORMAT or FORMAT:PATH; repeat for several "
-                          f"({', '.join(FORMATS)}).  env: LAUNCHGATE_REPORTS (space-separated)"),
-        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), envvar="LAUNCHGATE_FORMAT",
-                     help="Format of the report on standard output [default: text].  env: LAUNCHGATE_FORMAT"),
-        click.option("--output", "-o", type=click.Path(path_type=Path), envvar="LAUNCHGATE_OUTPUT",
-                     help="Write the --format report to this file instead of standard output."),
-        click.option("--state-dir", type=click.Path(path_type=Path), envvar="LAUNCHGATE_STATE_DIR",
-                     help="Where previous runs are kept (perf baselines, DNS snapshots)."),
-        click.option("--allow-errors", is_flag=True, envvar="LAUNCHGATE_ALLOW_ERRORS",
-                     help="A check that cannot run does not fail the gate."),
-        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-                     envvar="LAUNCHGATE_COLOR", show_default=True, help="Colour in the text report."),
-        click.option("--quiet", "-q", is_flag=True, envvar="LAUNCHGATE_QUIET",
-                     help="Print only the verdict line (file reports are still written)."),
-        click.option("--verbose", "-v", is_flag=True, envvar="LAUNCHGATE_VERBOSE",
-                     help="Show fingerprints, suppressions and internal error details."),
+        click.option(
+            "--manifest",
+            "-m",
+            type=click.Path(path_type=Path),
+            envvar="LAUNCHGATE_MANIFEST",
+            help=f"Manifest file [default: ./{MANIFEST_NAME}].  env: LAUNCHGATE_MANIFEST",
+        ),
+        click.option(
+            "--fail-on",
+            callback=_severity,
+            envvar="LAUNCHGATE_FAIL_ON",
+            help="Lowest severity that fails the gate (blocker, high, medium, low, info); "
+            "overrides the manifest.  env: LAUNCHGATE_FAIL_ON",
+        ),
+        click.option(
+            "--report",
+            "-r",
+            "reports",
+            multiple=True,
+            envvar="LAUNCHGATE_REPORTS",
+            help="Report as FORMAT or FORMAT:PATH; repeat for several "
+            f"({', '.join(FORMATS)}).  env: LAUNCHGATE_REPORTS (space-separated)",
+        ),
+        click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(FORMATS),
+            envvar="LAUNCHGATE_FORMAT",
+            help="Format of the report on standard output [default: text].  env: LAUNCHGATE_FORMAT",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(path_type=Path),
+            envvar="LAUNCHGATE_OUTPUT",
+            help="Write the --format report to this file instead of standard output.",
+        ),
+        click.option(
+            "--state-dir",
+            type=click.Path(path_type=Path),
+            envvar="LAUNCHGATE_STATE_DIR",
+            help="Where previous runs are kept (perf baselines, DNS snapshots).",
+        ),
+        click.option(
+            "--allow-errors",
+            is_flag=True,
+            envvar="LAUNCHGATE_ALLOW_ERRORS",
+            help="A check that cannot run does not fail the gate.",
+        ),
+        click.option(
+            "--color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            envvar="LAUNCHGATE_COLOR",
+            show_default=True,
+            help="Colour in the text report.",
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            envvar="LAUNCHGATE_QUIET",
+            help="Print only the verdict line (file reports are still written).",
+        ),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            envvar="LAUNCHGATE_VERBOSE",
+            help="Show fingerprints, suppressions and internal error details.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -104,10 +155,18 @@ def common_options(func: F) -> F:
 
 
 def selection_options(func: F) -> F:
-    func = click.option("--skip", multiple=True, envvar="LAUNCHGATE_SKIP",
-                        help="Check ids to leave out (comma-separated or repeated).  env: LAUNCHGATE_SKIP")(func)
-    func = click.option("--only", multiple=True, envvar="LAUNCHGATE_ONLY",
-                        help="Run only these check ids (comma-separated or repeated).  env: LAUNCHGATE_ONLY")(func)
+    func = click.option(
+        "--skip",
+        multiple=True,
+        envvar="LAUNCHGATE_SKIP",
+        help="Check ids to leave out (comma-separated or repeated).  env: LAUNCHGATE_SKIP",
+    )(func)
+    func = click.option(
+        "--only",
+        multiple=True,
+        envvar="LAUNCHGATE_ONLY",
+        help="Run only these check ids (comma-separated or repeated).  env: LAUNCHGATE_ONLY",
+    )(func)
     return func
 
 
@@ -172,8 +231,13 @@ def execute(
     targets = [_parse_report(r) for r in _split_words(reports)]
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     options = RunOptions(
-        only=only, skip=skip, fail_on=fail_on, params=params, errors_fail=not allow_errors,
-        state_dir=state_dir, verbose=verbose,
+        only=only,
+        skip=skip,
+        fail_on=fail_on,
+        params=params,
+        errors_fail=not allow_errors,
+        state_dir=state_dir,
+        verbose=verbose,
     )
     masker = Masker()
     progress = _progress_printer(quiet)
@@ -208,7 +272,9 @@ def execute(
 
         click.echo(verdict(report))
     elif not any(t.path is None for t in targets):
-        click.echo(render(stdout_fmt, report, root, color=_use_color(color), verbose=verbose), nl=False)
+        click.echo(
+            render(stdout_fmt, report, root, color=_use_color(color), verbose=verbose), nl=False
+        )
 
     if in_actions:
         _emit_github(report, paths)
@@ -264,55 +330,104 @@ def main() -> None:
 @main.command()
 @selection_options
 @common_options
-@click.option("--environment", "-e", envvar="LAUNCHGATE_ENVIRONMENT",
-              help="Environment to check (production, staging...).  env: LAUNCHGATE_ENVIRONMENT")
-@click.option("--base-url", envvar="LAUNCHGATE_BASE_URL",
-              help="Base URL of the deployed release (overrides the environment's base_url).")
-@click.option("--since", envvar="LAUNCHGATE_SINCE",
-              help="Scan only commits in this range for secrets: REV or BASE..HEAD.")
+@click.option(
+    "--environment",
+    "-e",
+    envvar="LAUNCHGATE_ENVIRONMENT",
+    help="Environment to check (production, staging...).  env: LAUNCHGATE_ENVIRONMENT",
+)
+@click.option(
+    "--base-url",
+    envvar="LAUNCHGATE_BASE_URL",
+    help="Base URL of the deployed release (overrides the environment's base_url).",
+)
+@click.option(
+    "--since",
+    envvar="LAUNCHGATE_SINCE",
+    help="Scan only commits in this range for secrets: REV or BASE..HEAD.",
+)
 @_guard
-def run(only: tuple[str, ...], skip: tuple[str, ...], environment: str | None,
-        base_url: str | None, since: str | None, manifest: Path | None, **common: Any) -> None:
+def run(
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    environment: str | None,
+    base_url: str | None,
+    since: str | None,
+    manifest: Path | None,
+    **common: Any,
+) -> None:
     """Run every check the manifest configures."""
     loaded = _load(manifest, Path("."), required=True)
     params = {"environment": environment, "base_url": base_url, "since": since}
-    code = execute(root=loaded.root, manifest=loaded, only=_split_words(only),
-                   skip=_split_words(skip), params=params, **common)
+    code = execute(
+        root=loaded.root,
+        manifest=loaded,
+        only=_split_words(only),
+        skip=_split_words(skip),
+        params=params,
+        **common,
+    )
     sys.exit(code)
 
 
 @main.command(name="env")
 @common_options
-@click.option("--environment", "-e", envvar="LAUNCHGATE_ENVIRONMENT",
-              help="Environment to check; every declared environment when omitted.")
+@click.option(
+    "--environment",
+    "-e",
+    envvar="LAUNCHGATE_ENVIRONMENT",
+    help="Environment to check; every declared environment when omitted.",
+)
 @_guard
 def env_command(environment: str | None, manifest: Path | None, **common: Any) -> None:
     """Check required environment variables (presence, format, placeholders, test values)."""
     loaded = _load(manifest, Path("."), required=False)
-    code = execute(root=loaded.root, manifest=loaded, only=("env",), skip=(),
-                   params={"environment": environment}, **common)
+    code = execute(
+        root=loaded.root,
+        manifest=loaded,
+        only=("env",),
+        skip=(),
+        params={"environment": environment},
+        **common,
+    )
     sys.exit(code)
 
 
 @main.command(name="secrets")
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=".")
 @common_options
-@click.option("--since", envvar="LAUNCHGATE_SINCE",
-              help="Scan only commits in REV..HEAD or BASE..HEAD (plus the tree).")
+@click.option(
+    "--since",
+    envvar="LAUNCHGATE_SINCE",
+    help="Scan only commits in REV..HEAD or BASE..HEAD (plus the tree).",
+)
 @click.option("--no-history", is_flag=True, help="Scan the tree and build output only.")
-@click.option("--write-baseline", is_flag=True,
-              help="Record every current finding in the baseline file so they stop failing.")
+@click.option(
+    "--write-baseline",
+    is_flag=True,
+    help="Record every current finding in the baseline file so they stop failing.",
+)
 @_guard
-def secrets_command(path: Path, since: str | None, no_history: bool, write_baseline: bool,
-                    manifest: Path | None, **common: Any) -> None:
+def secrets_command(
+    path: Path,
+    since: str | None,
+    no_history: bool,
+    write_baseline: bool,
+    manifest: Path | None,
+    **common: Any,
+) -> None:
     """Scan the working tree, every commit on every ref, and build output for credentials."""
     if not path.exists():
         raise ExitError(f"{path}: no such directory")
     loaded = _load(manifest, path, required=False)
-    params = {"since": since, "history": False if no_history else None,
-              "write_baseline": write_baseline}
-    code = execute(root=path.resolve(), manifest=loaded, only=("secrets",), skip=(),
-                   params=params, **common)
+    params = {
+        "since": since,
+        "history": False if no_history else None,
+        "write_baseline": write_baseline,
+    }
+    code = execute(
+        root=path.resolve(), manifest=loaded, only=("secrets",), skip=(), params=params, **common
+    )
     sys.exit(code)
 
 
@@ -336,8 +451,14 @@ def validate(manifests: tuple[Path, ...], quiet: bool) -> None:
 
 
 @main.command()
-@click.option("--path", "target", type=click.Path(path_type=Path), default=Path(MANIFEST_NAME),
-              show_default=True, help="Where to write the manifest.")
+@click.option(
+    "--path",
+    "target",
+    type=click.Path(path_type=Path),
+    default=Path(MANIFEST_NAME),
+    show_default=True,
+    help="Where to write the manifest.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing manifest.")
 @_guard
 def init(target: Path, force: bool) -> None:

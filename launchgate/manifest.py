@@ -1,4 +1,4 @@
-"""Load ``launchready.yml``: YAML -> validated, typed manifest, or errors that point at file:line:col.
+"""Load ``launchready.yml``: YAML -> validated, typed manifest, or errors at file:line:col.
 
 PyYAML composes the node tree (which carries positions); we build the data from it, refuse
 duplicate keys, validate against the published JSON Schema and map every schema error back to the
@@ -112,7 +112,7 @@ class Manifest:
 
     @classmethod
     def empty(cls, root: Path) -> Manifest:
-        """Defaults for running a single check without a manifest (e.g. ``launchgate secrets .``)."""
+        """Defaults for running one check without a manifest (``launchgate secrets .``)."""
         return cls(path=root / MANIFEST_NAME, data={"version": 1})
 
 
@@ -148,9 +148,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _walk(
-    node: yaml.Node, path: Path_, pos: _Positions, problems: list[tuple[Path_, str]]
-) -> None:
+def _walk(node: yaml.Node, path: Path_, pos: _Positions, problems: list[tuple[Path_, str]]) -> None:
     """Record positions and find duplicate keys (PyYAML silently keeps the last one)."""
     pos.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
@@ -161,7 +159,9 @@ def _walk(
                 continue
             child = (*path, key)
             if key in seen:
-                problems.append((child, f"duplicate key {key!r} (first defined on line {seen[key]})"))
+                problems.append(
+                    (child, f"duplicate key {key!r} (first defined on line {seen[key]})")
+                )
             else:
                 seen[key] = _mark(key_node)[0]
             pos.keys[child] = _mark(key_node)
@@ -210,9 +210,13 @@ def _parse_yaml(text: str, shown: str) -> tuple[Any, _Positions, list[tuple[Path
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise ManifestError([ManifestProblem(shown, line, col, "", f"invalid YAML: {what}")]) from None
+        raise ManifestError(
+            [ManifestProblem(shown, line, col, "", f"invalid YAML: {what}")]
+        ) from None
     except yaml.YAMLError as exc:
-        raise ManifestError([ManifestProblem(shown, None, None, "", f"invalid YAML: {exc}")]) from None
+        raise ManifestError(
+            [ManifestProblem(shown, None, None, "", f"invalid YAML: {exc}")]
+        ) from None
     return data, pos, dupes
 
 
@@ -262,7 +266,9 @@ def _problems_for(
         if error.validator == "oneOf" and all(e.validator == "required" for e in error.context):
             options = " or ".join(repr(e.message.split("'")[1]) for e in error.context)
             line, col = pos.of_value(path) or (None, None)
-            yield ManifestProblem(shown, line, col, _field_name(path), f"needs exactly one of {options}")
+            yield ManifestProblem(
+                shown, line, col, _field_name(path), f"needs exactly one of {options}"
+            )
             return
         error = deepest
         path = tuple(error.absolute_path)
@@ -277,17 +283,24 @@ def _problems_for(
             expected = f"; expected one of: {', '.join(known)}" if known else ""
             hint = _suggest(str(key), known)
             yield ManifestProblem(
-                shown, line, col, _field_name((*path, key)),
+                shown,
+                line,
+                col,
+                _field_name((*path, key)),
                 f"unknown key{where}{hint or expected}",
             )
         return
     if error.validator == "propertyNames":
-        known = list(error.validator_value.get("enum", []))
+        rule: Any = error.validator_value
+        known = list(rule.get("enum", []))
         for key in error.instance if isinstance(error.instance, dict) else []:
             if known and key not in known:
                 line, col = pos.of_key((*path, key)) or (None, None)
                 yield ManifestProblem(
-                    shown, line, col, _field_name((*path, key)),
+                    shown,
+                    line,
+                    col,
+                    _field_name((*path, key)),
                     f"unknown name; expected one of: {', '.join(known)}{_suggest(str(key), known)}",
                 )
             elif not known:
@@ -300,41 +313,60 @@ def _problems_for(
 
 def _explain(error: jsonschema.ValidationError) -> str:
     value = error.instance
-    shown = json.dumps(value) if isinstance(value, str | int | float | bool) or value is None else None
+    shown = (
+        json.dumps(value) if isinstance(value, str | int | float | bool) or value is None else None
+    )
     got = f"got {shown}" if shown is not None else f"got a {type(value).__name__}"
+    expected: Any = error.validator_value
     match error.validator:
         case "enum":
-            options = [str(o) for o in error.validator_value]
+            options = [str(o) for o in expected]
             hint = _suggest(str(value), options)
             return f"{got}; expected one of: {', '.join(options)}{hint}"
         case "const":
             return f"{got}; expected {json.dumps(error.validator_value)}"
         case "type":
-            names = {"object": "a mapping", "array": "a list", "string": "a string",
-                     "integer": "a whole number", "number": "a number", "boolean": "true or false"}
-            want = error.validator_value
+            names = {
+                "object": "a mapping",
+                "array": "a list",
+                "string": "a string",
+                "integer": "a whole number",
+                "number": "a number",
+                "boolean": "true or false",
+            }
+            want = expected
             wants = [want] if isinstance(want, str) else list(want)
             return f"{got}; expected {' or '.join(names.get(w, w) for w in wants)}"
         case "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             return f"missing required key {missing!r}"
         case "pattern":
-            desc = error.schema.get("description", "")
+            schema: Any = error.schema
+            desc = str(schema.get("description", ""))
             return f"{got} is not in the expected form" + (f" ({desc.rstrip('.')})" if desc else "")
         case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
-            words = {"minimum": "at least", "maximum": "at most",
-                     "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+            words = {
+                "minimum": "at least",
+                "maximum": "at most",
+                "exclusiveMinimum": "more than",
+                "exclusiveMaximum": "less than",
+            }
             return f"{got}; expected {words[str(error.validator)]} {error.validator_value}"
         case "minItems":
             return f"expected at least {error.validator_value} item(s)"
         case "minLength":
-            return "must not be empty" if error.validator_value == 1 else (
-                f"expected at least {error.validator_value} characters")
+            return (
+                "must not be empty"
+                if error.validator_value == 1
+                else (f"expected at least {error.validator_value} characters")
+            )
         case _:
             return error.message
 
 
-def _semantic_problems(data: Mapping[str, Any], shown: str, pos: _Positions) -> list[ManifestProblem]:
+def _semantic_problems(
+    data: Mapping[str, Any], shown: str, pos: _Positions
+) -> list[ManifestProblem]:
     """Rules JSON Schema cannot say: unique names, references to declared environments."""
     problems: list[ManifestProblem] = []
 
@@ -353,7 +385,7 @@ def _semantic_problems(data: Mapping[str, Any], shown: str, pos: _Positions) -> 
 
     unique(data.get("routes"), "name", ("routes",))
     unique(data.get("domains"), "name", ("domains",))
-    env = data.get("env") if isinstance(data.get("env"), dict) else {}
+    env: dict[str, Any] = data["env"] if isinstance(data.get("env"), dict) else {}
     # The same variable may be declared once per environment (e.g. sk_live_ vs sk_test_ keys).
     claimed: dict[str, set[str] | None] = {}
     for i, var in enumerate(env.get("required") or []):
@@ -363,8 +395,10 @@ def _semantic_problems(data: Mapping[str, Any], shown: str, pos: _Positions) -> 
         if var["name"] in claimed:
             before = claimed[var["name"]]
             if before is None or envs is None or before & envs:
-                add(("env", "required", i, "name"),
-                    f"duplicate name {var['name']!r} for the same environment(s)")
+                add(
+                    ("env", "required", i, "name"),
+                    f"duplicate name {var['name']!r} for the same environment(s)",
+                )
                 continue
             claimed[var["name"]] = before | envs
         else:
@@ -374,8 +408,10 @@ def _semantic_problems(data: Mapping[str, Any], shown: str, pos: _Positions) -> 
         for j, name in enumerate(var.get("environments") or [] if isinstance(var, dict) else []):
             if declared and name not in declared:
                 hint = _suggest(str(name), sorted(declared))
-                add(("env", "required", i, "environments", j),
-                    f"environment {name!r} is not declared under environments{hint}")
+                add(
+                    ("env", "required", i, "environments", j),
+                    f"environment {name!r} is not declared under environments{hint}",
+                )
     return problems
 
 
@@ -413,15 +449,31 @@ def parse_manifest(text: str, path: Path, shown: str | None = None) -> Manifest:
     shown = shown or str(path)
     data, pos, dupes = _parse_yaml(text, shown)
     if data is None:
-        raise ManifestError([ManifestProblem(
-            shown, None, None, "", "is empty; expected a mapping starting with `version: 1`")])
+        raise ManifestError(
+            [
+                ManifestProblem(
+                    shown, None, None, "", "is empty; expected a mapping starting with `version: 1`"
+                )
+            ]
+        )
     if not isinstance(data, dict):
         line, col = pos.of_value(()) or (None, None)
-        raise ManifestError([ManifestProblem(
-            shown, line, col, "", f"expected a mapping of keys (version, routes, ...), got a {type(data).__name__}")])
-    problems = [
-        ManifestProblem(shown, *(pos.of_key(p) or (None, None)), _field_name(p), m) for p, m in dupes
-    ]
+        raise ManifestError(
+            [
+                ManifestProblem(
+                    shown,
+                    line,
+                    col,
+                    "",
+                    "expected a mapping of keys (version, routes, ...), "
+                    f"got a {type(data).__name__}",
+                )
+            ]
+        )
+    problems = []
+    for dupe_path, message in dupes:
+        line, col = pos.of_key(dupe_path) or (None, None)
+        problems.append(ManifestProblem(shown, line, col, _field_name(dupe_path), message))
     validator = jsonschema.Draft202012Validator(manifest_schema())
     for error in validator.iter_errors(data):
         problems.extend(_problems_for(error, shown, pos))

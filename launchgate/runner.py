@@ -85,7 +85,9 @@ def _run_one(spec: CheckSpec, ctx: CheckContext, verbose: bool) -> CheckResult:
     except CheckError as exc:
         result = CheckResult(check=spec.id, error=str(exc))
     except Exception as exc:  # a bug in a check must not take the gate down with a traceback
-        detail = "".join(traceback.format_exception(exc)) if verbose else f"{type(exc).__name__}: {exc}"
+        detail = (
+            "".join(traceback.format_exception(exc)) if verbose else f"{type(exc).__name__}: {exc}"
+        )
         result = CheckResult(check=spec.id, error=f"internal error: {detail}")
     elapsed = int((time.perf_counter() - started) * 1000)
     return dataclasses.replace(result, check=spec.id, duration_ms=result.duration_ms or elapsed)
@@ -127,11 +129,17 @@ def run_gate(
     """Run the selected checks (concurrently: most are I/O-bound) and build the report."""
     specs = select_checks(registry, manifest, options)
     masker = masker or Masker()
-    state_dir = options.state_dir or manifest.root / str(manifest.data.get("state_dir", ".launchgate"))
+    state_dir = options.state_dir or manifest.root / str(
+        manifest.data.get("state_dir", ".launchgate")
+    )
     store = Store(state_dir)
     contexts = {
         spec.id: CheckContext(
-            root=root, manifest=manifest, store=store, params=options.params, masker=masker,
+            root=root,
+            manifest=manifest,
+            store=store,
+            params=options.params,
+            masker=masker,
             progress=progress or (lambda _m: None),
         )
         for spec in specs
@@ -139,14 +147,18 @@ def run_gate(
     results: dict[str, CheckResult] = {}
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(specs)))
     try:
-        futures = {spec.id: pool.submit(_run_one, spec, contexts[spec.id], options.verbose) for spec in specs}
+        futures = {
+            spec.id: pool.submit(_run_one, spec, contexts[spec.id], options.verbose)
+            for spec in specs
+        }
         for spec in specs:
             timeout = manifest.check_options(spec.id).get("timeout_s")
             try:
                 results[spec.id] = futures[spec.id].result(timeout=timeout)
             except concurrent.futures.TimeoutError:
                 results[spec.id] = CheckResult(
-                    check=spec.id, error=f"timed out after {timeout} s (checks.{spec.id}.timeout_s)",
+                    check=spec.id,
+                    error=f"timed out after {timeout} s (checks.{spec.id}.timeout_s)",
                     duration_ms=int(float(timeout or 0) * 1000),
                 )
     finally:
@@ -183,8 +195,11 @@ def build_report(
                 continue
             seen.add(finding.fingerprint)
             rule = next(
-                (s for s in manifest.suppressions
-                 if s.matches(finding.fingerprint, finding.rule, finding.location.path, today)),
+                (
+                    s
+                    for s in manifest.suppressions
+                    if s.matches(finding.fingerprint, finding.rule, finding.location.path, today)
+                ),
                 None,
             )
             if rule is not None:

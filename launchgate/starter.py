@@ -99,13 +99,20 @@ def starter_manifest(root: Path) -> str:
     ]
     lines.append(f"  bundles: {_flow(bundles)}" if bundles else "  # bundles: [dist/]")
     lines.append(f"  exclude: {_flow(excludes)}" if excludes else '  # exclude: ["vendor/**"]')
-    lines += ["", "# Environment variables the app needs (checked before deploy).", "env:",
-              "  sources: [process]"]
+    lines += [
+        "",
+        "# Environment variables the app needs (checked before deploy).",
+        "env:",
+        "  sources: [process]",
+    ]
     if env_vars:
         lines.append("  required:")
         lines.extend(f"    - {_flow(entry)}" for entry in env_vars)
     else:
-        lines += ["  # required:", "  #   - {name: DATABASE_URL, format: url, environments: [production]}"]
+        lines += [
+            "  # required:",
+            "  #   - {name: DATABASE_URL, format: url, environments: [production]}",
+        ]
     lines += [
         "",
         "# Critical routes, smoke-checked after each deploy and timed against budgets.",
@@ -118,7 +125,11 @@ def starter_manifest(root: Path) -> str:
     if domain:
         lines += ["domains:", f"  - name: {domain}"]
     else:
-        lines += ["# domains:", "#   - name: example.com", "#     redirect_to: https://www.example.com"]
+        lines += [
+            "# domains:",
+            "#   - name: example.com",
+            "#     redirect_to: https://www.example.com",
+        ]
     lines += [
         "",
         "# Email authentication for sending domains (SPF, DKIM, DMARC).",

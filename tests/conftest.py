@@ -49,7 +49,7 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 
 @pytest.fixture(autouse=True, scope="session")
 def _loopback_only() -> Iterator[None]:
-    """Refuse any connection or name lookup beyond loopback, so no test silently needs the internet."""
+    """Refuse connections and lookups beyond loopback: no test may silently need the internet."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo
@@ -64,8 +64,14 @@ def _loopback_only() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _no_actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run in CI on GitHub too: start each one outside a simulated Actions runtime."""
-    for name in ("GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH",
-                 "GITHUB_EVENT_NAME", "NO_COLOR"):
+    for name in (
+        "GITHUB_ACTIONS",
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_EVENT_NAME",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
         if name.startswith("LAUNCHGATE_"):

@@ -42,8 +42,17 @@ def test_exit_codes_pass_fail_error(project: Path) -> None:
 
 def test_several_reports_in_one_run(project: Path) -> None:
     with stub_check(finding("high"), finding("medium", rule="stub.other")):
-        result = invoke("run", "--only", "stub", "-r", "json:out/r.json", "-r", "junit:out/r.xml",
-                        "--report", "sarif:out/r.sarif")
+        result = invoke(
+            "run",
+            "--only",
+            "stub",
+            "-r",
+            "json:out/r.json",
+            "-r",
+            "junit:out/r.xml",
+            "--report",
+            "sarif:out/r.sarif",
+        )
     assert result.exit_code == 1
     data = json.loads((project / "out/r.json").read_text())
     jsonschema.validate(data, REPORT_SCHEMA)
@@ -55,8 +64,14 @@ def test_several_reports_in_one_run(project: Path) -> None:
 
 def test_options_from_environment_variables(project: Path) -> None:
     with stub_check(finding("medium")):
-        result = invoke("run", env={"LAUNCHGATE_ONLY": "stub", "LAUNCHGATE_FAIL_ON": "medium",
-                                    "LAUNCHGATE_REPORTS": "json:a.json"})
+        result = invoke(
+            "run",
+            env={
+                "LAUNCHGATE_ONLY": "stub",
+                "LAUNCHGATE_FAIL_ON": "medium",
+                "LAUNCHGATE_REPORTS": "json:a.json",
+            },
+        )
     assert result.exit_code == 1
     assert json.loads((project / "a.json").read_text())["fail_on"] == "medium"
 
@@ -104,7 +119,11 @@ def test_missing_manifest_says_init(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_github_mode_masks_first_and_writes_summary_and_outputs(project: Path) -> None:
     secret = "s3cr3t-value-that-must-not-print"
     summary, outputs = project / "summary.md", project / "outputs.txt"
-    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs)}
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+    }
     with stub_check(finding("high", title=f"leaked {secret}"), mask=secret):
         result = invoke("run", "--only", "stub", "-r", "json:r.json", env=env)
     assert result.exit_code == 1
@@ -118,14 +137,18 @@ def test_github_mode_masks_first_and_writes_summary_and_outputs(project: Path) -
     assert "json-file=r.json" in out
 
 
-def test_init_writes_a_valid_manifest_prefilled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_writes_a_valid_manifest_prefilled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "dist").mkdir()
     (tmp_path / "CNAME").write_text("www.coach.example\n")
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)
-    (wf / "deploy.yml").write_text("jobs:\n  d:\n    environment:\n      name: production\n"
-                                   "      url: https://www.coach.example\n")
+    (wf / "deploy.yml").write_text(
+        "jobs:\n  d:\n    environment:\n      name: production\n"
+        "      url: https://www.coach.example\n"
+    )
     result = invoke("init")
     assert result.exit_code == 0
     assert invoke("validate").exit_code == 0

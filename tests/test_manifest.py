@@ -28,7 +28,9 @@ def problems(path: Path) -> list[str]:
 
 
 def test_full_manifest_loads_typed(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         version: 1
         fail_on: medium
         environments:
@@ -38,7 +40,8 @@ def test_full_manifest_loads_typed(tmp_path: Path) -> None:
           - {name: home, path: /, budget: {p95_ms: 300}}
         suppress:
           - {rule: "secrets.*", path: "tests/**", reason: fixtures only}
-        """)
+        """,
+    )
     manifest = load_manifest(path)
     assert manifest.fail_on is Severity.MEDIUM
     assert manifest.environments["production"].production is True
@@ -58,29 +61,35 @@ def test_misspelt_top_level_key_points_at_line_and_suggests(tmp_path: Path) -> N
 
 
 def test_misspelt_nested_key(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         version: 1
         routes:
           - name: home
             path: /
             budjet: {p95_ms: 300}
-        """)
+        """,
+    )
     (msg,) = problems(path)
     assert ":5:5: routes[0].budjet: unknown key in routes[0]" in msg
     assert "did you mean 'budget'?" in msg
 
 
 def test_wrong_type_and_bad_enum_reported_together(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         version: 1
         fail_on: hgh
         perf: {samples: many}
-        """)
+        """,
+    )
     msgs = problems(path)
     assert len(msgs) == 2
-    assert ":2:10: fail_on: got \"hgh\"; expected one of: blocker, high" in msgs[0]
+    assert ':2:10: fail_on: got "hgh"; expected one of: blocker, high' in msgs[0]
     assert "did you mean 'high'?" in msgs[0]
-    assert ":3:17: perf.samples: got \"many\"; expected a whole number" in msgs[1]
+    assert ':3:17: perf.samples: got "many"; expected a whole number' in msgs[1]
 
 
 def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
@@ -133,7 +142,9 @@ def test_route_needs_path_or_url(tmp_path: Path) -> None:
 
 
 def test_semantic_duplicate_route_names_and_unknown_environment(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         version: 1
         environments: {production: {base_url: https://a.example}}
         routes:
@@ -142,15 +153,21 @@ def test_semantic_duplicate_route_names_and_unknown_environment(tmp_path: Path) 
         env:
           required:
             - {name: DATABASE_URL, environments: [prodution]}
-        """)
+        """,
+    )
     msgs = problems(path)
     assert any("routes[1].name: duplicate name 'home'" in m for m in msgs)
-    assert any("environment 'prodution' is not declared" in m and "did you mean 'production'" in m
-               for m in msgs)
+    assert any(
+        "environment 'prodution' is not declared" in m and "did you mean 'production'" in m
+        for m in msgs
+    )
 
 
-@pytest.mark.parametrize("example", sorted((REPO / "examples").glob("*.yml")) + [REPO / "launchready.yml"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "example",
+    sorted((REPO / "examples").glob("*.yml")) + [REPO / "launchready.yml"],
+    ids=lambda p: p.name,
+)
 def test_shipped_manifests_are_valid(example: Path) -> None:
     assert load_manifest(example).data["version"] == 1
 
@@ -169,15 +186,35 @@ def test_any_text_is_a_manifest_or_a_clear_error(text: str) -> None:
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["version", "fail_on", "routes", "env", "secrets", "perf",
-                                        "domains", "email", "suppress", "checks", "environments"]),
-                       yaml_values, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "version",
+                "fail_on",
+                "routes",
+                "env",
+                "secrets",
+                "perf",
+                "domains",
+                "email",
+                "suppress",
+                "checks",
+                "environments",
+            ]
+        ),
+        yaml_values,
+        max_size=6,
+    )
+)
 def test_any_structure_is_a_manifest_or_a_clear_error(data: dict[str, object]) -> None:
     import yaml
 

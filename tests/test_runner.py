@@ -48,7 +48,10 @@ def test_below_fail_on_passes_and_fail_on_option_overrides_manifest(tmp_path: Pa
     with stub_check(finding("medium")):
         assert run(tmp_path, only=("stub",)).status == "pass"
         assert run(tmp_path, "fail_on: medium\n", only=("stub",)).status == "fail"
-        assert run(tmp_path, "fail_on: medium\n", only=("stub",), fail_on=Severity.BLOCKER).status == "pass"
+        assert (
+            run(tmp_path, "fail_on: medium\n", only=("stub",), fail_on=Severity.BLOCKER).status
+            == "pass"
+        )
 
 
 def test_check_error_and_crash_are_errors_not_tracebacks(tmp_path: Path) -> None:
@@ -87,7 +90,9 @@ def test_suppression_by_rule_and_path_and_by_fingerprint(tmp_path: Path) -> None
 
 
 def test_expired_suppression_stops_applying(tmp_path: Path) -> None:
-    m = manifest(tmp_path, "suppress:\n  - {rule: stub.problem, reason: later, expires: '2020-01-01'}\n")
+    m = manifest(
+        tmp_path, "suppress:\n  - {rule: stub.problem, reason: later, expires: '2020-01-01'}\n"
+    )
     result = CheckResult(check="stub", findings=(finding("high"),))
     report = build_report(m, [result], Severity.HIGH, today=dt.date(2026, 1, 1))
     assert report.status == "fail"
@@ -116,7 +121,9 @@ def test_masked_values_are_scrubbed_from_every_text(tmp_path: Path) -> None:
     leaked = "hunter2-super-secret-value"
     with stub_check(finding(title=f"value {leaked}", message=f"was {leaked}"), mask=leaked):
         masker = Masker()
-        report = run_gate(manifest(tmp_path), tmp_path, RunOptions(only=("stub",)), REGISTRY, masker)
+        report = run_gate(
+            manifest(tmp_path), tmp_path, RunOptions(only=("stub",)), REGISTRY, masker
+        )
     assert leaked in masker.values
     assert leaked not in json.dumps(jsonreport.as_dict(report))
 

@@ -29,7 +29,9 @@ def as_dict(report: Report) -> dict[str, Any]:
             for c in report.checks
         ],
         "findings": [f.to_dict() for f in report.findings],
-        "suppressed": [{"finding": s.finding.to_dict(), "reason": s.reason} for s in report.suppressed],
+        "suppressed": [
+            {"finding": s.finding.to_dict(), "reason": s.reason} for s in report.suppressed
+        ],
         "metrics": {"routes": [r.to_dict() for r in report.routes]},
     }
 

@@ -65,13 +65,17 @@ def render(report: Report, color: bool = False, verbose: bool = False) -> str:
         for r in report.routes:
             budget = f"{r.budget_p95_ms:.0f}" if r.budget_p95_ms is not None else "-"
             base = f"{r.baseline_p95_ms:.0f}" if r.baseline_p95_ms is not None else "-"
-            out.append(f"  {r.route:<14} {r.p50_ms:>7.0f}  {r.p95_ms:>7.0f}  {budget:>7}  {base:>8}")
+            out.append(
+                f"  {r.route:<14} {r.p50_ms:>7.0f}  {r.p95_ms:>7.0f}  {budget:>7}  {base:>8}"
+            )
         out.append("")
     if report.suppressed:
         out.append(f"{len(report.suppressed)} finding(s) suppressed by the manifest.")
         if verbose:
             for s in report.suppressed:
-                out.append(f"  {s.finding.rule} {s.finding.location.describe()}: {_one_line(s.reason)}")
+                out.append(
+                    f"  {s.finding.rule} {s.finding.location.describe()}: {_one_line(s.reason)}"
+                )
         out.append("")
     line = verdict(report)
     code = "\x1b[1;32m" if report.status == "pass" else "\x1b[1;31m"

@@ -12,8 +12,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def launchgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "launchgate", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "launchgate", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_validate_examples_and_own_manifest() -> None:
@@ -26,8 +32,14 @@ def test_validate_examples_and_own_manifest() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("version: 1\nrotues: []\n", "launchready.yml:2:1: rotues: unknown key (did you mean 'routes'?)"),
-        ("version: 1\nperf: {samples: -3}\n", "launchready.yml:2:17: perf.samples: got -3; expected at least 1"),
+        (
+            "version: 1\nrotues: []\n",
+            "launchready.yml:2:1: rotues: unknown key (did you mean 'routes'?)",
+        ),
+        (
+            "version: 1\nperf: {samples: -3}\n",
+            "launchready.yml:2:17: perf.samples: got -3; expected at least 1",
+        ),
         ("version: 1\nversion: 1\n", "launchready.yml:2:1: version: duplicate key 'version'"),
         ("version: 1\nroutes: [\n", "launchready.yml:3:1: invalid YAML"),
         ("", "launchready.yml: is empty"),
@@ -49,7 +61,8 @@ def test_validate_a_directory(tmp_path: Path) -> None:
 
 def test_several_errors_reported_at_once(tmp_path: Path) -> None:
     (tmp_path / "launchready.yml").write_text(
-        "version: 1\nfail_on: hgh\nperf: {samples: x}\nroutes:\n  - {name: a, path: nope}\n")
+        "version: 1\nfail_on: hgh\nperf: {samples: x}\nroutes:\n  - {name: a, path: nope}\n"
+    )
     result = launchgate("validate", cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
