@@ -256,6 +256,14 @@ def _problems_for(
     error: jsonschema.ValidationError, shown: str, pos: _Positions
 ) -> Iterator[ManifestProblem]:
     path: Path_ = tuple(error.absolute_path)
+    if error.validator == "oneOf" and not error.context:
+        # Valid under more than one alternative: in our schema, two keys that exclude each other.
+        alternatives: Any = error.validator_value
+        keys = [repr(a["required"][0]) for a in alternatives if a.get("required")]
+        line, col = pos.of_value(path) or (None, None)
+        message = f"set only one of {' or '.join(keys)}, not both"
+        yield ManifestProblem(shown, line, col, _field_name(path), message)
+        return
     if error.validator in ("oneOf", "anyOf") and error.context:
         deepest = jsonschema.exceptions.best_match(error.context)
         if error.validator == "anyOf" and all(e.validator == "required" for e in error.context):
@@ -290,22 +298,16 @@ def _problems_for(
                 f"unknown key{where}{hint or expected}",
             )
         return
-    if error.validator == "propertyNames":
-        rule: Any = error.validator_value
-        known = list(rule.get("enum", []))
-        for key in error.instance if isinstance(error.instance, dict) else []:
-            if known and key not in known:
-                line, col = pos.of_key((*path, key)) or (None, None)
-                yield ManifestProblem(
-                    shown,
-                    line,
-                    col,
-                    _field_name((*path, key)),
-                    f"unknown name; expected one of: {', '.join(known)}{_suggest(str(key), known)}",
-                )
-            elif not known:
-                line, col = pos.of_key((*path, key)) or (None, None)
-                yield ManifestProblem(shown, line, col, _field_name((*path, key)), "invalid name")
+    if "propertyNames" in error.schema_path:
+        # jsonschema reports a bad key as an error about the key itself, at the parent's path.
+        key = str(error.instance)
+        line, col = pos.of_key((*path, key)) or (None, None)
+        if error.validator == "enum":
+            known = [str(o) for o in error.validator_value]  # type: ignore[union-attr]
+            message = f"unknown name; expected one of: {', '.join(known)}{_suggest(key, known)}"
+        else:
+            message = "is not a valid name (letters, digits, '-', '_' and '.')"
+        yield ManifestProblem(shown, line, col, _field_name((*path, key)), message)
         return
     line, col = pos.of_value(path) or (None, None)
     yield ManifestProblem(shown, line, col, _field_name(path), _explain(error))
@@ -343,7 +345,10 @@ def _explain(error: jsonschema.ValidationError) -> str:
         case "pattern":
             schema: Any = error.schema
             desc = str(schema.get("description", ""))
-            return f"{got} is not in the expected form" + (f" ({desc.rstrip('.')})" if desc else "")
+            what = shown if shown is not None else f"a {type(value).__name__}"
+            return f"{what} is not in the expected form" + (
+                f" ({desc.rstrip('.')})" if desc else ""
+            )
         case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
             words = {
                 "minimum": "at least",

@@ -222,3 +222,31 @@ def test_any_structure_is_a_manifest_or_a_clear_error(data: dict[str, object]) -
         parse_manifest(yaml.safe_dump(data), Path("m.yml"))
     except ManifestError as exc:
         assert exc.problems
+
+
+def test_unknown_check_id_under_checks(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nchecks:\n  secrest: {enabled: false}\n")
+    (msg,) = problems(path)
+    assert ":3:3: checks.secrest: unknown name" in msg
+    assert "did you mean 'secrets'?" in msg
+
+
+def test_route_with_both_path_and_url(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "version: 1\nroutes:\n  - {name: a, path: /, url: 'https://x.example/'}\n"
+    )
+    (msg,) = problems(path)
+    assert "routes[0]: set only one of 'path' or 'url', not both" in msg
+
+
+def test_same_variable_once_per_environment_is_fine_twice_is_not(tmp_path: Path) -> None:
+    head = "version: 1\nenvironments: {production: {}, staging: {}}\nenv:\n  required:\n"
+    ok = write(
+        tmp_path,
+        head + "    - {name: K, environments: [production]}\n"
+        "    - {name: K, environments: [staging]}\n",
+    )
+    assert load_manifest(ok).section("env")["required"][1]["name"] == "K"
+    bad = write(tmp_path, head + "    - {name: K, environments: [production]}\n    - {name: K}\n")
+    (msg,) = problems(bad)
+    assert "env.required[1].name: duplicate name 'K' for the same environment(s)" in msg
