@@ -1,0 +1,235 @@
+"""``launchgate action``: the GitHub Action's entry point.
+
+It reads the inputs (``LAUNCHGATE_*``, mapped explicitly in ``action.yml``) and the event
+(``GITHUB_EVENT_NAME``, ``GITHUB_EVENT_PATH``), picks a plan (:mod:`launchgate.action.plan`),
+checks that the checkout can serve it, and hands over to the same ``execute`` as ``launchgate run``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgate.action.commands import emit, write_outputs, write_summary
+from launchgate.action.gitrepo import ActionError, Git, require_history, resolve_range
+from launchgate.action.plan import Inputs, Plan, plan_for, split_checks
+from launchgate.checkapi import CheckSpec
+from launchgate.findings import Severity
+from launchgate.manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
+
+__all__ = ["run_action"]
+
+EXIT_PASS, EXIT_ERROR = 0, 2
+REPORT_INPUTS = (
+    ("sarif", "LAUNCHGATE_SARIF_FILE"),
+    ("json", "LAUNCHGATE_JSON_FILE"),
+    ("junit", "LAUNCHGATE_JUNIT_FILE"),
+)
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Inputs that are not about the plan: where to look and what to write."""
+
+    inputs: Inputs
+    manifest: str | None
+    working_directory: str
+    fail_on: Severity | None
+    reports: tuple[str, ...]
+    state_dir: str | None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        fail_on = _env("LAUNCHGATE_FAIL_ON")
+        try:
+            severity = Severity.parse(fail_on) if fail_on else None
+        except ValueError as exc:
+            raise ActionError(f"input fail-on: {exc}") from None
+        reports = [f"{fmt}:{path}" for fmt, var in REPORT_INPUTS if (path := _env(var))]
+        reports += (_env("LAUNCHGATE_REPORTS") or "").split()
+        return cls(
+            inputs=Inputs(
+                checks=split_checks(_env("LAUNCHGATE_CHECKS")),
+                environment=_env("LAUNCHGATE_ENVIRONMENT"),
+                base_url=_env("LAUNCHGATE_BASE_URL"),
+                since=_env("LAUNCHGATE_SINCE"),
+            ),
+            manifest=_env("LAUNCHGATE_MANIFEST"),
+            working_directory=_env("LAUNCHGATE_WORKING_DIRECTORY") or ".",
+            fail_on=severity,
+            reports=tuple(reports),
+            state_dir=_env("LAUNCHGATE_STATE_DIR"),
+        )
+
+
+def read_event() -> tuple[str, Mapping[str, Any]]:
+    """The event name and payload the runner wrote for this job."""
+    name = _env("GITHUB_EVENT_NAME")
+    if name is None:
+        raise ActionError(
+            "GITHUB_EVENT_NAME is not set: `launchgate action` runs inside GitHub "
+            "Actions; use `launchgate run` elsewhere"
+        )
+    path = _env("GITHUB_EVENT_PATH")
+    if path is None:
+        return name, {}
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ActionError(f"cannot read the event payload {path}: {exc}") from None
+    return name, payload if isinstance(payload, dict) else {}
+
+
+def _load_manifest(settings: Settings, root: Path) -> Manifest:
+    """The manifest is validated on load; without one, checks run with their defaults."""
+    path = root / (settings.manifest or MANIFEST_NAME)  # an absolute input replaces root
+    if settings.manifest is None and not path.exists():
+        emit("notice", f"no {MANIFEST_NAME} in {_shown(root)}: checks run with their defaults")
+        return Manifest.empty(root)
+    try:
+        return load_manifest(Path(os.path.relpath(path)))
+    except ManifestError as exc:
+        _manifest_failed(exc)
+        raise _Handled from None
+
+
+class _Handled(Exception):
+    """Already reported to the user; exit with code 2."""
+
+
+def _manifest_failed(exc: ManifestError) -> None:
+    for problem in exc.problems:
+        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+        emit(
+            "error",
+            message,
+            file=problem.file,
+            line=problem.line,
+            col=problem.column,
+            title="launchgate: invalid manifest",
+        )
+    fence = "`" * max(3, 1 + max((str(p).count("`") for p in exc.problems), default=0))
+    write_summary("invalid manifest", [fence, *(str(p) for p in exc.problems), fence])
+    write_outputs("error", f"ERROR: invalid manifest ({len(exc.problems)} problem(s))")
+
+
+def _shown(path: Path) -> str:
+    rel = os.path.relpath(path)
+    return "the workspace" if rel == "." else rel
+
+
+def choose_checks(plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manifest) -> list[str]:
+    """The plan's checks that this build has (the rest skipped with a notice) and that apply."""
+    if plan.checks is None:
+        return [c for c, spec in registry.items() if _configured(spec, manifest)]
+    chosen = []
+    for check_id in plan.checks:
+        spec = registry.get(check_id)
+        if spec is None:
+            emit("notice", f"check {check_id!r} is not available in this launchgate build; skipped")
+        elif plan.explicit or _configured(spec, manifest):
+            chosen.append(check_id)
+        else:
+            print(f"launchgate: {check_id}: not configured in the manifest; skipped")
+    return chosen
+
+
+def _configured(spec: CheckSpec, manifest: Manifest) -> bool:
+    return spec.configured(manifest) and bool(manifest.check_options(spec.id).get("enabled", True))
+
+
+def _params(plan: Plan, chosen: list[str], root: Path) -> dict[str, Any]:
+    """Check parameters; for secrets, the commit range the event brought in (git consulted)."""
+    params: dict[str, Any] = {
+        "environment": plan.environment,
+        "base_url": plan.base_url,
+        "since": plan.since,
+        "history": True if plan.full_history else None,
+    }
+    if "secrets" not in chosen or not plan.needs_history:
+        return params
+    git = Git(root)
+    require_history(git)
+    if plan.commits is not None and plan.since is None:
+        resolved = resolve_range(git, plan.commits)
+        params.update(since=resolved.since, history=resolved.history)
+        if resolved.note:
+            emit("notice", resolved.note)
+    return params
+
+
+def _run(settings: Settings) -> int:
+    workspace = Path(_env("GITHUB_WORKSPACE") or ".").resolve()
+    os.chdir(workspace)  # report paths and outputs stay relative to the workspace
+    root = (workspace / settings.working_directory).resolve()
+    if not root.is_dir():
+        raise ActionError(f"working-directory {settings.working_directory!r} is not a directory")
+    trusted = Git(root).allow_ownership()
+    if trusted:
+        print(f"launchgate: trusting {trusted} for git (safe.directory; owned by another user)")
+
+    event, payload = read_event()
+    plan = plan_for(event, payload, settings.inputs)
+    print(f"launchgate: {plan.description}")
+    for note in plan.notes:
+        emit("notice", note)
+    if plan.skip is not None:
+        emit("notice", f"nothing to check: {plan.skip}")
+        write_summary("skipped", [f"Nothing to check: {plan.skip}."])
+        write_outputs("skipped", f"SKIPPED: {plan.skip}")
+        return EXIT_PASS
+
+    manifest = _load_manifest(settings, root)
+    from launchgate.registry import load_builtin_checks
+
+    chosen = choose_checks(plan, load_builtin_checks(), manifest)
+    if not chosen:
+        emit("notice", "no check of this plan is available and configured; nothing ran")
+        write_summary("skipped", [f"No check to run for {plan.description}."])
+        write_outputs("skipped", "SKIPPED: no check available and configured")
+        return EXIT_PASS
+    params = _params(plan, chosen, root)
+
+    from launchgate.cli import execute
+
+    return execute(
+        root=root,
+        manifest=manifest,
+        only=tuple(chosen),
+        skip=(),
+        params=params,
+        fail_on=settings.fail_on,
+        reports=settings.reports,
+        fmt="text",
+        output=None,
+        state_dir=Path(settings.state_dir) if settings.state_dir else None,
+        allow_errors=False,
+        color="auto",
+        quiet=False,
+        verbose=bool(_env("LAUNCHGATE_VERBOSE")),
+    )
+
+
+def run_action() -> int:
+    """Run the Action; returns the exit code (0 pass or skipped, 1 gate failed, 2 error)."""
+    try:
+        return _run(Settings.from_env())
+    except _Handled:
+        return EXIT_ERROR
+    except (ActionError, click.ClickException) as exc:
+        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        emit("error", message)
+        write_summary("error", [message])
+        write_outputs("error", f"ERROR: {message}")
+        return EXIT_ERROR
