@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from launchgate.action.commands import emit, write_outputs, write_summary
+from launchgate.action.commands import emit, log, write_outputs, write_summary
 from launchgate.action.gitrepo import ActionError, Git, require_history, resolve_range
 from launchgate.action.plan import Inputs, Plan, plan_for, split_checks
 from launchgate.checkapi import CheckSpec
@@ -141,7 +141,7 @@ def choose_checks(plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manif
         elif plan.explicit or _configured(spec, manifest):
             chosen.append(check_id)
         else:
-            print(f"launchgate: {check_id}: not configured in the manifest; skipped")
+            log(f"{check_id}: not configured in the manifest; skipped")
     return chosen
 
 
@@ -177,11 +177,11 @@ def _run(settings: Settings) -> int:
         raise ActionError(f"working-directory {settings.working_directory!r} is not a directory")
     trusted = Git(root).allow_ownership()
     if trusted:
-        print(f"launchgate: trusting {trusted} for git (safe.directory; owned by another user)")
+        log(f"trusting {trusted} for git (safe.directory: it belongs to another user)")
 
     event, payload = read_event()
     plan = plan_for(event, payload, settings.inputs)
-    print(f"launchgate: {plan.description}")
+    log(plan.description)
     for note in plan.notes:
         emit("notice", note)
     if plan.skip is not None:

@@ -41,6 +41,12 @@ def emit(kind: str, message: str, **properties: str | int | None) -> None:
     sys.stdout.flush()
 
 
+def log(text: str) -> None:
+    """A plain log line; line breaks from event text are flattened so none can start a command."""
+    sys.stdout.write("launchgate: " + " ".join(text.split()) + "\n")
+    sys.stdout.flush()
+
+
 def _append(variable: str, text: str) -> None:
     path = os.environ.get(variable)
     if path:
