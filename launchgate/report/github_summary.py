@@ -1,0 +1,270 @@
+"""The Markdown job summary (``$GITHUB_STEP_SUMMARY``): verdict, checks, findings, latency.
+
+Finding text is untrusted. Every table cell is cleaned, cut to a cell limit, and has HTML and
+Markdown punctuation replaced by numeric character references, so a finding can neither split a
+table row nor add HTML, links, code spans or formatting. The summary stays under GitHub's 1 MiB
+per-step limit: rows that do not fit are counted in "N more findings" lines instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from launchgate.findings import (
+    CheckStatus,
+    Finding,
+    Report,
+    RouteMetric,
+    Severity,
+    sort_findings,
+    verdict,
+)
+from launchgate.report._common import clean, truncate
+
+SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a step summary larger than this
+DEFAULT_MAX_BYTES = 1_000_000  # leaves room for whatever else the step appends
+CELL_LIMIT = 300
+ROUTE_ROWS = 200
+CHART_ROUTES = 20
+_NOTE_RESERVE = 400  # bytes kept back for each "N more ..." line
+
+# Characters that mean something to HTML or to GitHub's Markdown (tables, emphasis, code, links,
+# strikethrough, math); as character references they render as themselves and do nothing else.
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'|\\`*_[]~$!#"})
+
+_STATUS = {
+    CheckStatus.PASS: "✅ pass",
+    CheckStatus.FAIL: "❌ fail",
+    CheckStatus.ERROR: "⚠️ error",
+    CheckStatus.SKIPPED: "⏭️ skipped",
+}
+_SEVERITY = {
+    Severity.BLOCKER: "🛑 blocker",
+    Severity.HIGH: "🔴 high",
+    Severity.MEDIUM: "🟠 medium",
+    Severity.LOW: "🟡 low",
+    Severity.INFO: "🔵 info",
+}
+_HEAD = {"pass": "✅", "fail": "❌", "error": "⚠️"}
+
+
+def cell(text: object, limit: int = CELL_LIMIT) -> str:
+    """Untrusted text made safe for one Markdown table cell (line breaks become ``<br>``)."""
+    return truncate(clean(text), limit).translate(_ESCAPES).replace("\n", "<br>")
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _duration(ms: int) -> str:
+    return f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def _head(report: Report) -> str:
+    n_findings = len(report.findings)
+    lines = [
+        f"## {_HEAD[report.status]} launchgate: {cell(verdict(report))}",
+        "",
+        f"Fails at **{report.fail_on.value}** or worse · {_plural(len(report.checks), 'check')} · "
+        f"{_plural(n_findings, 'finding')} · {len(report.suppressed)} suppressed · "
+        f"launchgate {cell(report.tool_version)}",
+        "",
+        "### Checks",
+        "",
+        "| Check | Status | Duration | Findings | Summary |",
+        "|---|---|---|---:|---|",
+    ]
+    for result in report.checks:
+        status = report.check_status(result)
+        duration = "—" if status is CheckStatus.SKIPPED else _duration(result.duration_ms)
+        text = result.error if result.error is not None else result.summary
+        lines.append(
+            f"| {cell(result.check, 80)} | {_STATUS[status]} | {duration} | "
+            f"{len(result.findings)} | {cell(text)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _where(finding: Finding) -> str:
+    return finding.location.describe() or "—"
+
+
+def _row(finding: Finding) -> str:
+    title = cell(finding.title, 200)
+    message = cell(finding.message)
+    text = f"**{title}**<br>{message}" if message else f"**{title}**"
+    return (
+        f"| {_SEVERITY[finding.severity]} | {cell(finding.rule, 120)} | "
+        f"{cell(_where(finding), 200)} | {text} |\n"
+    )
+
+
+def _header(check: str, count: int, table: bool = True) -> str:
+    head = f"\n### Findings: {cell(check, 80)} ({count})\n"
+    return (
+        head + "\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n" if table else head
+    )
+
+
+def _more(check: str, missing: int) -> str:
+    return f"\n_{_plural(missing, 'more finding')} from {cell(check, 80)} not shown._\n"
+
+
+def _findings(report: Report, budget: int) -> tuple[str, int]:
+    """Per-check finding tables within ``budget`` bytes, and how many rows did not fit.
+
+    Rows are admitted in global worst-first order, so when the budget runs out the findings
+    shown are the worst ones, whichever check they came from.
+    """
+    order = [r.check for r in report.checks]
+    findings = sort_findings(report.findings)
+    totals: dict[str, int] = {}
+    for finding in findings:
+        totals[finding.check] = totals.get(finding.check, 0) + 1
+    order += [check for check in totals if check not in order]
+    rows: dict[str, list[str]] = {}
+    used = 0
+    for finding in findings:
+        row = _row(finding)
+        cost = _size(row)
+        if finding.check not in rows:
+            check, n = finding.check, totals[finding.check]
+            cost += _size(_header(check, n)) + _size(_more(check, n))
+        if used + cost > budget:
+            break
+        rows.setdefault(finding.check, []).append(row)
+        used += cost
+    parts: list[str] = []
+    omitted = 0
+    for check in order:
+        total = totals.get(check, 0)
+        shown = rows.get(check, [])
+        missing = total - len(shown)
+        if shown:
+            parts += [_header(check, total), *shown]
+            if missing:
+                parts.append(_more(check, missing))
+        elif missing:
+            short = _header(check, total, table=False) + _more(check, missing)
+            if used + _size(short) <= budget:
+                parts.append(short)
+                used += _size(short)
+        omitted += missing
+    return "".join(parts), omitted
+
+
+def _number(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:,.0f} ms"
+
+
+def _bar(p95: float, budget: float | None) -> str:
+    if budget is None or budget <= 0 or not math.isfinite(p95):
+        return "—"
+    ratio = p95 / budget
+    filled = min(10, max(0, round(ratio * 10)))
+    flag = " ⚠️ over budget" if ratio > 1 else ""
+    return f"{'█' * filled}{'░' * (10 - filled)} {ratio:.0%}{flag}"
+
+
+def _baseline(route: RouteMetric) -> str:
+    base = route.baseline_p95_ms
+    if base is None or not math.isfinite(base) or base <= 0 or not math.isfinite(route.p95_ms):
+        return _number(base)
+    return f"{_number(base)} ({(route.p95_ms - base) / base:+.0%})"
+
+
+def _chart_label(text: str, index: int) -> str:
+    label = re.sub(r"[^A-Za-z0-9 /._-]", "_", clean(text))[:24].strip()
+    return label or f"route {index + 1}"
+
+
+def _chart(routes: Sequence[RouteMetric]) -> str:
+    """A Mermaid bar chart of p95 per route, with the budgets as a line when every route has one.
+
+    Labels are reduced to a safe alphabet: they sit inside quotes inside a code fence.
+    """
+    charted = [r for r in routes if math.isfinite(r.p95_ms)][:CHART_ROUTES]
+    if not charted:
+        return ""
+    budgets = [r.budget_p95_ms for r in charted]
+    limits = [b for b in budgets if b is not None and math.isfinite(b)]
+    with_budget = len(limits) == len(charted)
+    values = [r.p95_ms for r in charted] + (limits if with_budget else [])
+    top = max(1, math.ceil(max(values) * 1.1))
+    labels = ", ".join(f'"{_chart_label(r.route, i)}"' for i, r in enumerate(charted))
+    lines = [
+        "```mermaid",
+        "xychart-beta",
+        '    title "p95 latency per route (ms)' + (', line = budget"' if with_budget else '"'),
+        f"    x-axis [{labels}]",
+        f'    y-axis "ms" 0 --> {top}',
+        f"    bar [{', '.join(str(round(r.p95_ms)) for r in charted)}]",
+    ]
+    if with_budget:
+        lines.append(f"    line [{', '.join(str(round(b)) for b in limits)}]")
+    lines.append("```")
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def _latency(routes: Sequence[RouteMetric]) -> str:
+    if not routes:
+        return ""
+    lines = [
+        "",
+        "### Latency",
+        "",
+        "| Route | Samples | p50 | p95 | Budget (p95) | Baseline (p95) | p95 / budget |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for route in routes[:ROUTE_ROWS]:
+        lines.append(
+            f"| {cell(route.route, 120)} | {route.samples} | {_number(route.p50_ms)} | "
+            f"{_number(route.p95_ms)} | {_number(route.budget_p95_ms)} | {_baseline(route)} | "
+            f"{_bar(route.p95_ms, route.budget_p95_ms)} |"
+        )
+    if len(routes) > ROUTE_ROWS:
+        lines += ["", f"_{_plural(len(routes) - ROUTE_ROWS, 'more route')} not shown._"]
+    return "\n".join(lines) + "\n" + _chart(routes)
+
+
+def _suppressed(report: Report) -> str:
+    n = len(report.suppressed)
+    if not n:
+        return ""
+    return (
+        f"\n_{_plural(n, 'finding')} suppressed by the manifest "
+        "(rules, locations and reasons are in the JSON and SARIF reports)._\n"
+    )
+
+
+def _fit(text: str, max_bytes: int) -> str:
+    """Last resort for pathological inputs (thousands of checks): cut at a line boundary."""
+    if _size(text) <= max_bytes:
+        return text
+    note = "\n_Summary truncated to fit GitHub's size limit; see the JSON report._\n"
+    cut = text.encode("utf-8")[: max(0, max_bytes - _size(note))].decode("utf-8", "ignore")
+    return cut[: cut.rfind("\n") + 1] + note
+
+
+def summary(report: Report, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The job summary as Markdown, never larger than ``max_bytes`` (UTF-8)."""
+    head = _head(report)
+    tail = _latency(report.routes) + _suppressed(report)
+    budget = max_bytes - _size(head) - _size(tail) - _NOTE_RESERVE
+    body, omitted = _findings(report, budget)
+    note = ""
+    if omitted:
+        note = (
+            f"\n**{_plural(omitted, 'more finding')} not shown** (the job summary is limited "
+            "in size); every finding is in the JSON and SARIF reports.\n"
+        )
+    return _fit(head + body + note + tail, max_bytes)

@@ -1,0 +1,208 @@
+"""The Markdown job summary: content, escaping of untrusted text, and the 1 MiB limit."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from launchgate.findings import Finding, RouteMetric
+from launchgate.report import github
+from launchgate.report.github_summary import DEFAULT_MAX_BYTES, SUMMARY_LIMIT
+from tests.report.conftest import HOSTILE, hostile_text, make_finding, make_report
+
+
+def _tables(markdown: str) -> list[list[str]]:
+    """Each table as its lines (a table is a run of lines starting with ``|``)."""
+    tables: list[list[str]] = []
+    current: list[str] = []
+    for line in markdown.split("\n"):
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def _assert_tables_intact(markdown: str) -> None:
+    """Every row has as many cell separators as its header: no cell text split a row."""
+    for table in _tables(markdown):
+        pipes = table[0].count("|")
+        for row in table:
+            assert row.count("|") == pipes, row
+
+
+def test_verdict_checks_and_findings_worst_first() -> None:
+    findings = [
+        make_finding("secrets", "secrets.aws-key", "blocker", "AWS key", path="a.py", line=3),
+        make_finding("secrets", "secrets.generic", "low", "Maybe a key", path="b.py", line=1),
+        make_finding("secrets", "secrets.github-token", "high", "GitHub token", path="c.py"),
+        make_finding("dns", "dns.spf", "medium", "SPF", domain="example.com"),
+    ]
+    report = make_report(
+        findings,
+        checks=["env", "secrets", "dns"],
+        errors={"smoke": "connection refused"},
+        skipped=["perf"],
+        summaries={"env": "12 variables ok"},
+        durations={"env": 40, "secrets": 2300},
+    )
+    md = github.summary(report)
+    assert md.startswith("## ⚠️ launchgate: NO-GO: 1 launch blocker, 1 high, 1 medium, 1 low")
+    checks = _tables(md)[0]
+    assert checks[0] == "| Check | Status | Duration | Findings | Summary |"
+    assert "| env | ✅ pass | 40 ms | 0 | 12 variables ok |" in checks
+    assert "| secrets | ❌ fail | 2.3 s | 3 | secrets summary |" in checks
+    assert "| dns | ✅ pass | 1.5 s | 1 | dns summary |" in checks
+    assert "| smoke | ⚠️ error | 1.5 s | 0 | connection refused |" in checks
+    assert "| perf | ⏭️ skipped | — | 0 | perf summary |" in checks
+    secrets = md[md.index("### Findings: secrets (3)") :].split("\n\n")[1].split("\n")
+    assert [row.split(" | ")[1] for row in secrets[2:]] == [
+        "secrets.aws-key",
+        "secrets.github-token",
+        "secrets.generic",
+    ]
+    assert "| 🛑 blocker | secrets.aws-key | a.py:3 | **AWS key**<br>It is wrong:" in md
+    assert "| 🟠 medium | dns.spf | example.com | **SPF**" in md
+    _assert_tables_intact(md)
+
+
+def test_pass_report() -> None:
+    md = github.summary(make_report(checks=["env"]))
+    assert md.startswith("## ✅ launchgate: GO: no findings\n")
+    assert "### Findings" not in md and "suppressed by the manifest" not in md
+
+
+def test_hostile_text_cannot_break_tables_or_add_html() -> None:
+    findings = [
+        make_finding(
+            rule=f"secrets.r{i}",
+            title=f"t{h}",
+            message=f"m{h}",
+            path=f"p{h}",
+            line=1,
+        )
+        for i, h in enumerate(HOSTILE)
+    ]
+    md = github.summary(make_report(findings, summaries={"secrets": "|".join(HOSTILE)}))
+    _assert_tables_intact(md)
+    for table in _tables(md):
+        for row in table:
+            assert "<" not in row.replace("<br>", "")
+            assert "`" not in row and "\\" not in row
+            assert row.count("**") in (0, 2)  # only our own bold title
+    assert "<script>" not in md
+    assert "&#124; pipe &#124; &#60;script&#62;alert(1)&#60;/script&#62; &#96;code&#96;" in md
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(hostile_text, hostile_text, hostile_text), min_size=1, max_size=4))
+def test_any_text_keeps_tables_intact(texts: list[tuple[str, str, str]]) -> None:
+    findings = [
+        make_finding(rule=f"r.{i}{rule}", title=title, message=message, route=rule)
+        for i, (rule, title, message) in enumerate(texts)
+    ]
+    routes = [RouteMetric(route=t[0], samples=5, p50_ms=1.0, p95_ms=2.0) for t in texts]
+    md = github.summary(make_report(findings, routes=routes, summaries={"secrets": texts[0][1]}))
+    _assert_tables_intact(md)
+    assert "<script" not in md.lower()
+    md.encode("utf-8")  # no lone surrogates
+
+
+def test_latency_table_and_chart() -> None:
+    routes = [
+        RouteMetric("GET /", 50, 80.0, 120.0, budget_p95_ms=300.0, baseline_p95_ms=100.0),
+        RouteMetric("POST /api/bookings", 50, 400.0, 950.4, budget_p95_ms=900.0),
+    ]
+    md = github.summary(make_report(routes=routes))
+    assert "| GET / | 50 | 80 ms | 120 ms | 300 ms | 100 ms (+20%) | ████░░░░░░ 40% |" in md
+    assert "| POST /api/bookings | 50 | 400 ms | 950 ms | 900 ms | — | " in md
+    assert "██████████ 106% ⚠️ over budget |" in md
+    chart = md[md.index("```mermaid") :]
+    assert 'x-axis ["GET /", "POST /api/bookings"]' in chart
+    assert "bar [120, 950]" in chart
+    assert "line [300, 900]" in chart
+    assert 'y-axis "ms" 0 --> 1046' in chart
+
+
+def test_chart_without_budgets_has_no_line_and_safe_labels() -> None:
+    routes = [
+        RouteMetric('GET /"]\n```\n<b>', 5, 1.0, 2.0),
+        RouteMetric("GET /x", 5, 1.0, float("nan")),
+    ]
+    md = github.summary(make_report(routes=routes))
+    chart = md[md.index("```mermaid") :]
+    assert "line [" not in chart
+    labels = re.search(r"x-axis \[(.*)\]", chart)
+    assert labels is not None and labels.group(1) == '"GET /________b_"'
+    assert chart.count("```") == 2
+    assert "| GET /x | 5 | 1 ms | — | — | — | — |" in md
+
+
+def test_suppressed_count() -> None:
+    sup = [(make_finding(rule=f"r.{i}"), "accepted risk") for i in range(3)]
+    md = github.summary(make_report(checks=["secrets"], suppressed=sup))
+    assert "_3 findings suppressed by the manifest" in md
+
+
+def _many(n: int) -> list[Finding]:
+    return [
+        make_finding(
+            "secrets" if i % 2 else "env",
+            rule=f"secrets.rule-{i % 50}",
+            severity=("blocker", "high", "medium", "low", "info")[i % 5],
+            title="Title " + "x" * 100,
+            message="message " * 40,
+            path=f"src/module_{i}.py",
+            line=i + 1,
+            fingerprint=f"{i:032x}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_hundred_thousand_findings_stay_under_one_mebibyte() -> None:
+    report = make_report(_many(100_000), routes=[RouteMetric("GET /", 5, 1.0, 2.0, 3.0)])
+    started = time.perf_counter()
+    md = github.summary(report)
+    elapsed = time.perf_counter() - started
+    size = len(md.encode("utf-8"))
+    assert size <= DEFAULT_MAX_BYTES < SUMMARY_LIMIT
+    assert size > 0.9 * DEFAULT_MAX_BYTES  # the budget is used, not wasted
+    rows = sum(1 for line in md.split("\n") if line.startswith("| ") and "src/module&#95;" in line)
+    omitted = int(re.search(r"\*\*([\d,]+) more findings not shown\*\*", md).group(1))  # type: ignore[union-attr]
+    assert rows + omitted == 100_000
+    per_check = [int(n) for n in re.findall(r"_(\d+) more findings? from \w+ not shown", md)]
+    assert sum(per_check) == omitted
+    # What must always be there is there: verdict, checks, latency.
+    assert md.startswith("## ❌ launchgate: NO-GO: 20000 launch blockers")
+    assert "### Latency" in md and "```mermaid" in md
+    _assert_tables_intact(md)
+    assert elapsed < 5
+
+
+def test_small_budget_is_honoured() -> None:
+    md = github.summary(make_report(_many(200)), max_bytes=8_000)
+    assert len(md.encode("utf-8")) <= 8_000
+    assert "more findings not shown" in md
+    _assert_tables_intact(md)
+
+
+def test_pathological_head_is_cut_at_a_line() -> None:
+    report = make_report(checks=[f"check{i}" for i in range(500)])
+    md = github.summary(report, max_bytes=4_000)
+    assert len(md.encode("utf-8")) <= 4_000
+    assert md.endswith("_Summary truncated to fit GitHub's size limit; see the JSON report._\n")
+
+
+def test_the_worst_findings_are_the_ones_shown() -> None:
+    lows = [make_finding("env", f"env.r{i}", "low", "Minor " * 20) for i in range(100)]
+    blocker = make_finding("secrets", "secrets.aws-key", "blocker", "AWS key")
+    md = github.summary(make_report([*lows, blocker], checks=["env", "secrets"]), max_bytes=5_000)
+    assert "| 🛑 blocker | secrets.aws-key |" in md
+    assert "### Findings: env (100)" in md
