@@ -155,12 +155,14 @@ def _params(plan: Plan, chosen: list[str], root: Path) -> dict[str, Any]:
         "environment": plan.environment,
         "base_url": plan.base_url,
         "since": plan.since,
-        "history": True if plan.full_history else None,
+        "history": None,
     }
     if "secrets" not in chosen or not plan.needs_history:
         return params
     git = Git(root)
     require_history(git)
+    if plan.full_history:
+        params["history"] = True
     if plan.commits is not None and plan.since is None:
         resolved = resolve_range(git, plan.commits)
         params.update(since=resolved.since, history=resolved.history)
