@@ -1,0 +1,168 @@
+"""JUnit XML: parses whatever the findings say, and its counts match its testcases."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from launchgate.findings import Finding, Severity
+from launchgate.report import junit
+from tests.report.conftest import HOSTILE, hostile_text, make_finding, make_report
+
+_KINDS = ("failure", "error", "skipped")
+
+
+def _parse(text: str) -> ET.Element:
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuites")
+    root = ET.fromstring(text.encode("utf-8"))
+    _assert_counts(root)
+    return root
+
+
+def _assert_counts(root: ET.Element) -> None:
+    """Every suite's attributes match its testcases, and the root's are the sums."""
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    for suite in root.iter("testsuite"):
+        cases = suite.findall("testcase")
+        counts = {
+            "tests": len(cases),
+            "failures": sum(c.find("failure") is not None for c in cases),
+            "errors": sum(c.find("error") is not None for c in cases),
+            "skipped": sum(c.find("skipped") is not None for c in cases),
+        }
+        assert {k: int(suite.get(k, "-1")) for k in counts} == counts
+        assert cases, "a suite without testcases hides the check from reporters"
+        for case in cases:
+            assert sum(case.find(k) is not None for k in _KINDS) <= 1
+        for key, value in counts.items():
+            totals[key] += value
+    assert {k: int(root.get(k, "-1")) for k in totals} == totals
+
+
+def _suites(root: ET.Element) -> dict[str, ET.Element]:
+    return {s.get("name", ""): s for s in root.iter("testsuite")}
+
+
+def test_one_suite_per_check_with_the_right_outcome() -> None:
+    findings = [
+        make_finding("secrets", "secrets.aws-key", "blocker", "AWS key", path="a.py", line=3),
+        make_finding("secrets", "secrets.generic", "low", "Maybe a key", path="b.py", line=1),
+        make_finding("smoke", "smoke.status", "high", "500 on /", url="https://x.test/"),
+    ]
+    report = make_report(
+        findings,
+        checks=["env", "secrets", "smoke"],
+        errors={"dns": "SERVFAIL from 127.0.0.1"},
+        skipped=["perf"],
+        summaries={"env": "12 variables ok", "perf": "no routes"},
+        durations={"secrets": 2345},
+        suppressed=[(make_finding("secrets", "secrets.test", path="t.py"), "test fixture")],
+    )
+    root = _parse(junit.render(report))
+    assert root.get("name") == "launchgate"
+    suites = _suites(root)
+    assert list(suites) == ["env", "secrets", "smoke", "dns", "perf"]
+
+    [env] = suites["env"].findall("testcase")
+    assert (env.get("classname"), env.get("name"), len(env)) == ("env", "12 variables ok", 0)
+
+    secrets = suites["secrets"]
+    assert secrets.get("time") == "2.345"
+    aws, generic, suppressed = secrets.findall("testcase")
+    assert (aws.get("classname"), aws.get("name")) == ("secrets", "secrets.aws-key a.py:3")
+    failure = aws.find("failure")
+    assert failure is not None
+    assert (failure.get("message"), failure.get("type")) == ("AWS key", "blocker")
+    assert failure.text is not None
+    assert failure.text.splitlines() == [
+        "[blocker] AWS key",
+        "It is wrong: measured 2, expected 1",
+        "Location: a.py:3",
+        "Remediation: Fix it.",
+        f"Fingerprint: {findings[0].fingerprint}",
+    ]
+    # Below fail_on: a passing testcase that still tells what was found.
+    assert generic.find("failure") is None
+    out = generic.find("system-out")
+    assert out is not None and out.text is not None
+    assert out.text.startswith("[low] Maybe a key\n")
+    skipped = suppressed.find("skipped")
+    assert skipped is not None and skipped.get("message") == "suppressed: test fixture"
+
+    [smoke] = suites["smoke"].findall("testcase")
+    assert smoke.get("name") == "smoke.status https://x.test/"
+
+    [dns] = suites["dns"].findall("testcase")
+    error = dns.find("error")
+    assert error is not None and error.get("message") == "SERVFAIL from 127.0.0.1"
+
+    [perf] = suites["perf"].findall("testcase")
+    skip = perf.find("skipped")
+    assert skip is not None and skip.get("message") == "no routes"
+
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "7",
+        "2",
+        "1",
+        "2",
+    )
+
+
+@pytest.mark.parametrize(("fail_on", "failures"), [("blocker", 0), ("medium", 1), ("info", 3)])
+def test_fail_on_decides_what_is_a_failure(fail_on: str, failures: int) -> None:
+    findings = [make_finding(rule=f"r.{s}", severity=s) for s in ("high", "low", "info")]
+    root = _parse(junit.render(make_report(findings, fail_on=fail_on)))
+    assert root.get("failures") == str(failures)
+
+
+def test_errored_check_keeps_its_partial_findings() -> None:
+    report = make_report([make_finding("dns", "dns.spf")], errors={"dns": "timed out"})
+    cases = _suites(_parse(junit.render(report)))["dns"].findall("testcase")
+    assert [c.get("name") for c in cases] == ["check could not run", "dns.spf"]
+
+
+def test_hostile_text_parses_and_keeps_what_xml_can_carry() -> None:
+    findings = [
+        make_finding(rule=f"r.{i}{h}", title=h, message=h, remediation=h, path=f"p/{h}")
+        for i, h in enumerate(HOSTILE)
+    ]
+    report = make_report(findings, errors={"tls": "".join(HOSTILE)}, summaries={"x": HOSTILE[0]})
+    root = _parse(junit.render(report))
+    texts = " ".join(e.text or "" for e in root.iter())
+    assert "<script>alert(1)</script>" in texts
+    assert "]]> <!-- &amp;" in texts
+    assert "é 漢字 🚀" in texts
+    assert "\x1b" not in texts and "\x00" not in texts
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    findings=st.lists(
+        st.builds(
+            make_finding,
+            check=st.one_of(st.sampled_from(["secrets", "dns"]), hostile_text),
+            rule=hostile_text,
+            severity=st.sampled_from(list(Severity)),
+            title=hostile_text,
+            message=hostile_text,
+            remediation=hostile_text,
+            path=st.one_of(st.none(), hostile_text),
+            url=st.one_of(st.none(), hostile_text),
+        ),
+        max_size=5,
+    ),
+    error=st.one_of(st.none(), hostile_text),
+    reason=hostile_text,
+)
+def test_any_text_gives_parseable_consistent_xml(
+    findings: list[Finding], error: str | None, reason: str
+) -> None:
+    suppressed = [(findings[0], reason)] if findings else []
+    errors = {"dns": error} if error is not None else None
+    report = make_report(findings, checks=["env"], errors=errors, suppressed=suppressed)
+    root = _parse(junit.render(report))
+    cases = int(root.get("tests", "0"))
+    assert cases >= len(findings) + len(suppressed)
