@@ -21,6 +21,7 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/launchgate/launchgate"
 FINGERPRINT_KEY = "launchgateFingerprint/v1"
 SRCROOT = "%SRCROOT%"
+MAX_RESULTS = 25_000  # code scanning rejects a run with more results (and more rules)
 
 LEVEL = {
     Severity.BLOCKER: "error",
@@ -130,17 +131,24 @@ def _result(
     return result
 
 
-def _invocation(report: Report) -> dict[str, Any]:
-    notes = [
+def _invocation(report: Report, dropped: int) -> dict[str, Any]:
+    errors = [
         {
             "level": "error",
-            "message": {"text": f"check {r.check} could not run: {clean(r.error)}"},
-            "descriptor": {"id": r.check},
+            "message": {"text": f"check {clean(r.check)} could not run: {clean(r.error)}"},
+            "descriptor": {"id": clean(r.check)},
         }
         for r in report.checks
         if r.error is not None
     ]
-    invocation: dict[str, Any] = {"executionSuccessful": not notes}
+    invocation: dict[str, Any] = {"executionSuccessful": not errors}
+    notes = list(errors)
+    if dropped:
+        text = (
+            f"{dropped} findings left out: code scanning rejects more than {MAX_RESULTS} "
+            "results per run; every finding is in the JSON report"
+        )
+        notes.append({"level": "warning", "message": {"text": text}})
     if notes:
         invocation["toolExecutionNotifications"] = notes
     return invocation
@@ -159,20 +167,26 @@ def _rules(findings: Iterable[Finding]) -> tuple[list[dict[str, Any]], dict[str,
     return rules, index
 
 
-def render(report: Report, root: Path | None = None, *, manifest: str = "launchready.yml") -> str:
+def render(
+    report: Report,
+    root: Path | None = None,
+    *,
+    manifest: str = "launchready.yml",
+    max_results: int = MAX_RESULTS,
+) -> str:
     """The report as a SARIF 2.1.0 log with one run; suppressed findings carry their reason.
 
     ``root`` makes absolute finding paths relative; ``manifest`` (repository-relative) is where
-    findings without a file are placed.
+    findings without a file are placed. Past ``max_results`` (code scanning's hard limit per
+    run) the least severe findings are left out and counted in a tool notification.
     """
     manifest_path = repo_relative(manifest, root) or "launchready.yml"
-    suppressed = [(s.finding, s.reason) for s in report.suppressed]
-    rules, index = _rules([*report.findings, *(f for f, _ in suppressed)])
-    results = [
-        _result(f, index[clean(f.rule)], root, manifest_path, None)
-        for f in sort_findings(report.findings)
-    ]
-    results += [_result(f, index[clean(f.rule)], root, manifest_path, why) for f, why in suppressed]
+    entries: list[tuple[Finding, str | None]] = [(f, None) for f in sort_findings(report.findings)]
+    entries += [(s.finding, s.reason) for s in report.suppressed]
+    dropped = max(0, len(entries) - max_results)
+    entries = entries[:max_results]  # the worst open findings first, suppressed ones last
+    rules, index = _rules(f for f, _ in entries)
+    results = [_result(f, index[clean(f.rule)], root, manifest_path, why) for f, why in entries]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -182,7 +196,7 @@ def render(report: Report, root: Path | None = None, *, manifest: str = "launchr
                 "rules": rules,
             }
         },
-        "invocations": [_invocation(report)],
+        "invocations": [_invocation(report, dropped)],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

@@ -297,3 +297,25 @@ def test_the_validator_has_teeth(validator: Any) -> None:
     assert "'a b.py' is not a 'uri-reference'" in messages
     assert any("'fatal' is not one of" in m for m in messages)
     assert "0 is less than the minimum of 1" in messages
+
+
+def test_results_past_the_limit_are_counted_not_uploaded(validator: Any) -> None:
+    findings = [make_finding(rule=f"r.{s}", severity=s) for s in ("low", "blocker", "info", "high")]
+    suppressed = [(make_finding(rule="r.sup", severity="blocker"), "accepted")]
+    log = _render(validator, make_report(findings, suppressed=suppressed), max_results=2)
+    run = log["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["r.blocker", "r.high"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["r.blocker", "r.high"]
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning"
+    assert note["message"]["text"].startswith("3 findings left out")
+    assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_default_limit_is_code_scannings() -> None:
+    findings = [
+        make_finding(rule=f"r.{i % 100}", path=f"f{i}.py", fingerprint=f"{i:032x}")
+        for i in range(sarif.MAX_RESULTS + 5)
+    ]
+    log = json.loads(sarif.render(make_report(findings)))
+    assert len(log["runs"][0]["results"]) == sarif.MAX_RESULTS == 25_000
