@@ -254,9 +254,10 @@ def execute(
         # Masks go out before any other line so the runner hides these values from here on.
         click.echo(github.mask_commands(sorted(masker.values)), nl=False)
 
+    manifest_rel = _relative(manifest.path, root)
     paths: dict[str, str] = {}
     for target in targets:
-        text = render(target.fmt, report, root, color=False, verbose=verbose)
+        text = render(target.fmt, report, root, verbose=verbose, manifest=manifest_rel)
         if target.path is None:
             click.echo(text, nl=False)
         else:
@@ -265,7 +266,7 @@ def execute(
 
     stdout_fmt = fmt or "text"
     if output is not None:
-        _write(output, render(stdout_fmt, report, root, verbose=verbose))
+        _write(output, render(stdout_fmt, report, root, verbose=verbose, manifest=manifest_rel))
         paths[f"{stdout_fmt}-file"] = str(output)
     elif quiet:
         from launchgate.findings import verdict
@@ -273,19 +274,19 @@ def execute(
         click.echo(verdict(report))
     elif not any(t.path is None for t in targets):
         click.echo(
-            render(stdout_fmt, report, root, color=_use_color(color), verbose=verbose), nl=False
+            render(stdout_fmt, report, root, _use_color(color), verbose, manifest_rel), nl=False
         )
 
     if in_actions:
-        _emit_github(report, paths)
+        _emit_github(report, paths, root)
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[report.status]
 
 
-def _emit_github(report: Report, paths: dict[str, str]) -> None:
+def _emit_github(report: Report, paths: dict[str, str], root: Path) -> None:
     """Annotations on stdout; summary and outputs into the files the runner gives us."""
     from launchgate.report import github
 
-    click.echo(github.annotations(report), nl=False)
+    click.echo(github.annotations(report, root=root), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and os.environ.get("LAUNCHGATE_SUMMARY", "true").lower() != "false":
         with open(summary_file, "a", encoding="utf-8") as handle:
@@ -294,6 +295,14 @@ def _emit_github(report: Report, paths: dict[str, str]) -> None:
     if output_file:
         with open(output_file, "a", encoding="utf-8") as handle:
             handle.write(github.outputs(report, paths))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, or its name when outside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _guard(func: F) -> F:

@@ -90,7 +90,9 @@ class Location:
 
 def fingerprint_of(*parts: object) -> str:
     """A stable hash of the parts that identify a finding (not of line numbers, ideally)."""
-    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    # surrogateescape: paths read from git or disk may carry undecodable bytes as surrogates.
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:32]
 
 

@@ -10,14 +10,21 @@ from launchgate.findings import Report
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
-def render(fmt: str, report: Report, root: Path, color: bool = False, verbose: bool = False) -> str:
+def render(
+    fmt: str,
+    report: Report,
+    root: Path,
+    color: bool = False,
+    verbose: bool = False,
+    manifest: str = "launchready.yml",
+) -> str:
     """Render ``report`` in ``fmt`` (one of :data:`FORMATS`)."""
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: _text(report, color, verbose),
         "json": lambda: _json(report),
-        "sarif": lambda: _sarif(report, root),
+        "sarif": lambda: _sarif(report, root, manifest),
         "junit": lambda: _junit(report),
-        "github": lambda: _github_annotations(report),
+        "github": lambda: _github_annotations(report, root),
         "markdown": lambda: _markdown(report),
     }
     if fmt not in renderers:
@@ -37,10 +44,10 @@ def _json(report: Report) -> str:
     return jsonreport.render(report)
 
 
-def _sarif(report: Report, root: Path) -> str:
+def _sarif(report: Report, root: Path, manifest: str) -> str:
     from launchgate.report import sarif
 
-    return sarif.render(report, root)
+    return sarif.render(report, root, manifest=manifest)
 
 
 def _junit(report: Report) -> str:
@@ -49,10 +56,10 @@ def _junit(report: Report) -> str:
     return junit.render(report)
 
 
-def _github_annotations(report: Report) -> str:
+def _github_annotations(report: Report, root: Path) -> str:
     from launchgate.report import github
 
-    return github.annotations(report)
+    return github.annotations(report, root=root)
 
 
 def _markdown(report: Report) -> str:
