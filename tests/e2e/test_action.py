@@ -426,7 +426,10 @@ def test_unreadable_event_is_a_clear_error(rt: Runtime) -> None:
     assert run.returncode == 2 and "cannot read the event payload" in run.messages("error")[0]
 
 
-def test_real_registry_runs_what_this_build_has(rt: Runtime) -> None:
+@pytest.mark.parametrize("image_config", [True, False], ids=["image-safe-directory", "self-trust"])
+def test_real_registry_runs_what_this_build_has(tmp_path: Path, image_config: bool) -> None:
+    """The build's own checks; without the image's config the git they start must still work."""
+    rt = Runtime(tmp_path, trust_all=image_config)
     base = rt.ws.commit("base", {"launchready.yml": MANIFEST})
     head = rt.ws.commit("change", {"README.md": "hello\n"})
     run = rt.run(
