@@ -24,4 +24,5 @@ def unregister(check_id: str) -> None:
 def load_builtin_checks() -> dict[str, CheckSpec]:
     """Import the built-in checks (lazily, so ``launchgate --version`` stays instant)."""
     # One import per check; each module calls register() at import time.
+    from launchgate.secretscan import check as _secrets_check  # noqa: F401
     return REGISTRY

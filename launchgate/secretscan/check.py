@@ -1,0 +1,470 @@
+"""The ``secrets`` check: scopes, merging hits into one finding per secret per place, baseline.
+
+Default scope (no manifest, no flags) is the tree plus every commit on every ref, plus build
+output. A secret found in history and still in the tree is one finding (in the tree, with the
+commit that introduced it); one deleted since is a history finding that still says "rotate".
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from launchgate.checkapi import CheckContext, CheckError, CheckSpec
+from launchgate.findings import CheckResult, Finding, Location, Severity, fingerprint_of
+from launchgate.redact import redact, value_hash
+from launchgate.registry import register
+from launchgate.secretscan.baseline import (
+    DEFAULT_BASELINE,
+    DETECT_SECRETS_BASELINE,
+    Baseline,
+    BaselineError,
+    load_baseline,
+    write_baseline,
+)
+from launchgate.secretscan.detector import Detector
+from launchgate.secretscan.gitwalk import (
+    CommitMeta,
+    GitError,
+    RepoInfo,
+    inspect_repo,
+    list_commits,
+    run_git,
+)
+from launchgate.secretscan.history import HistoryResult, scan_history
+from launchgate.secretscan.rules import RulePackError, load_rules, user_pack_paths
+from launchgate.secretscan.tree import (
+    BUNDLE_MIN_CAP,
+    DEFAULT_BUNDLES,
+    TreeResult,
+    bundle_files,
+    excluded,
+    git_tree_files,
+    scan_files,
+    walk_files,
+)
+
+CHECK_ID = "secrets"
+DEFAULT_MAX_FILE_BYTES = 2_000_000
+_ZERO_SHA = re.compile(r"^0{40}$|^0{64}$")
+_CLIENT_EXT = (".js", ".mjs", ".cjs", ".map", ".html", ".htm", ".css", ".json", ".txt", ".wasm")
+
+
+@dataclass(frozen=True)
+class _Place:
+    """One secret in one place: the unit of a finding."""
+
+    path: str
+    rule: str
+    vhash: str
+
+
+@dataclass
+class _Seen:
+    value: str
+    line: int
+    column: int
+    commit: CommitMeta | None = None
+    order: int = -1  # position in rev-list order: larger is older
+    occurrences: int = 1
+    path: str = ""
+
+
+def run(ctx: CheckContext) -> CheckResult:
+    started = time.perf_counter()
+    section = ctx.section("secrets")
+    root = ctx.root.resolve()
+    if not root.is_dir():
+        raise CheckError(f"{ctx.root}: no such directory")
+    want_history = ctx.params.get("history")
+    if want_history is None:
+        want_history = bool(section.get("history", True))
+    since: str | None = ctx.params.get("since") or None
+    max_bytes = int(section.get("max_file_bytes") or DEFAULT_MAX_FILE_BYTES)
+    exclude: list[str] = [str(p) for p in section.get("exclude") or []]
+
+    packs = user_pack_paths(ctx.manifest.root, ctx.section("rules").get("packs") or [])
+    try:
+        detector = Detector(load_rules(packs))
+    except (RulePackError, ValueError) as exc:
+        raise CheckError(f"rule pack: {exc}") from None
+
+    info = inspect_repo(root)
+    notes: list[str] = []
+    meta: list[Finding] = []
+    if info is None:
+        if want_history or since:
+            raise CheckError(
+                f"{root} is not a git repository, so its history cannot be scanned; run this "
+                "inside a clone, or pass --no-history to scan the files only"
+            )
+        base = root
+        tree_paths = walk_files(base, base)
+    else:
+        base = info.toplevel
+        tree_paths = git_tree_files(base)
+
+    ctx.progress("secrets: scanning the tree")
+    tree = scan_files(base, tree_paths, detector, max_bytes, exclude, ctx.progress)
+    bundle_dirs = [str(d) for d in section.get("bundles") or DEFAULT_BUNDLES]
+    bundles = scan_files(
+        base,
+        bundle_files(base, bundle_dirs),
+        detector,
+        max(max_bytes, BUNDLE_MIN_CAP),
+        exclude,
+        ctx.progress,
+        "bundles",
+    )
+
+    history: HistoryResult | None = None
+    order: dict[str, int] = {}
+    if info is not None and (want_history or since):
+        history, order = _history(ctx, info, since, detector, packs, notes, meta)
+
+    findings, keys = _merge(tree, bundles, history, order, detector, exclude)
+    for finding_value in {v for _, v in keys}:
+        ctx.masker.add(finding_value)
+
+    baseline_path = _baseline_path(ctx, base)
+    if ctx.params.get("write_baseline"):
+        count = write_baseline(baseline_path, ((p.path, p.rule, p.vhash) for p, _ in keys))
+        return CheckResult(
+            check=CHECK_ID,
+            summary=f"wrote {count} accepted secret(s) to {baseline_path} (keyed on path, rule "
+            "and a hash of the secret; commit it, and new secrets will still fail)",
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
+    baseline = _load_baseline(baseline_path, base)
+    kept = [f for f in findings if not _baselined(f, baseline, keys)]
+    accepted = len(findings) - len(kept)
+
+    meta.extend(_file_notes(tree, bundles))
+    summary = _summary(tree, bundles, history, kept, accepted, len(baseline), notes, since)
+    return CheckResult(
+        check=CHECK_ID,
+        findings=tuple(kept + meta),
+        summary=summary,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+def _revs(since: str | None) -> list[str]:
+    if not since:
+        return ["--all"]
+    if ".." in since:
+        base, _, head = since.partition("...") if "..." in since else since.partition("..")
+        head = head or "HEAD"
+        if not base or _ZERO_SHA.match(base):
+            return [head]  # a new branch pushed: everything it carries
+        return [f"{base}..{head}"]
+    return [f"{since}..HEAD"]
+
+
+def _history(
+    ctx: CheckContext,
+    info: RepoInfo,
+    since: str | None,
+    detector: Detector,
+    packs: Sequence[Path],
+    notes: list[str],
+    meta: list[Finding],
+) -> tuple[HistoryResult | None, dict[str, int]]:
+    if info.shallow:
+        notes.append("shallow clone: history before the clone depth was not scanned")
+        meta.append(
+            Finding(
+                check=CHECK_ID,
+                rule="secrets.shallow-clone",
+                severity=Severity.INFO,
+                title="Shallow clone: history not fully scanned",
+                message="This is a shallow clone, so commits before the clone depth were not "
+                "scanned (and the oldest commit shows its whole tree as added).",
+                remediation="Fetch the full history: actions/checkout with `fetch-depth: 0`, "
+                "or `git fetch --unshallow`.",
+            )
+        )
+    if not info.has_commits:
+        notes.append("no commits yet")
+        return None, {}
+    revs = _revs(since)
+    for rev in revs:
+        for end in rev.split(".."):
+            if end and not end.startswith("-") and not _resolves(info.toplevel, end):
+                hint = (
+                    " (this is a shallow clone: fetch more history, e.g. `fetch-depth: 0`)"
+                    if info.shallow
+                    else ""
+                )
+                raise CheckError(f"--since: {end!r} is not a commit in this repository{hint}")
+    try:
+        commits = list_commits(info.toplevel, revs)
+    except GitError as exc:
+        raise CheckError(f"git rev-list {' '.join(revs)}: {exc}") from None
+    ctx.progress(f"secrets: history {len(commits)} commits")
+    result = scan_history(
+        info.toplevel, commits, detector, packs, info.promisor, progress=ctx.progress
+    )
+    if result.skipped_commits:
+        notes.append(f"{len(result.skipped_commits)} commit(s) skipped: objects missing")
+        meta.append(
+            Finding(
+                check=CHECK_ID,
+                rule="secrets.history-incomplete",
+                severity=Severity.INFO,
+                title="Some commits could not be read",
+                message=f"{len(result.skipped_commits)} commit(s) were skipped because git "
+                f"could not read their objects (partial clone?): {result.skip_reason}",
+                location=Location(commit=result.skipped_commits[0]),
+                remediation="Scan a full clone (without --filter) to cover every commit.",
+            )
+        )
+    return result, {sha: i for i, sha in enumerate(commits)}
+
+
+def _resolves(root: Path, rev: str) -> bool:
+    return run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode == 0
+
+
+# ---------------------------------------------------------------- merging
+
+
+def _merge(
+    tree: TreeResult,
+    bundles: TreeResult,
+    history: HistoryResult | None,
+    order: Mapping[str, int],
+    detector: Detector,
+    exclude: Sequence[str],
+) -> tuple[list[Finding], list[tuple[_Place, str]]]:
+    """One finding per secret per place; history tells tree findings where they came from."""
+    in_tree: dict[_Place, _Seen] = {}
+    tree_values: dict[tuple[str, str], str] = {}
+    for hit in tree.hits:
+        place = _Place(hit.path, hit.rule, value_hash(hit.value))
+        if place in in_tree:
+            in_tree[place].occurrences += 1
+            continue
+        in_tree[place] = _Seen(hit.value, hit.line, hit.column)
+        tree_values.setdefault((hit.rule, place.vhash), hit.path)
+
+    past: dict[_Place, _Seen] = {}
+    introduced: dict[tuple[str, str], _Seen] = {}
+    if history is not None:
+        for raw in history.hits:
+            if excluded(raw.path, exclude):
+                continue
+            place = _Place(raw.path, raw.rule, value_hash(raw.value))
+            meta = history.metas.get(raw.commit)
+            rank = order.get(raw.commit, -1)
+            seen = _Seen(raw.value, raw.line, raw.column, meta, rank, path=raw.path)
+            old = past.get(place)
+            if old is None or rank > old.order:
+                if old is not None:
+                    seen.occurrences += old.occurrences
+                past[place] = seen
+            else:
+                old.occurrences += 1
+            first = introduced.get((raw.rule, place.vhash))
+            if first is None or rank > first.order:
+                introduced[(raw.rule, place.vhash)] = seen
+
+    findings: list[Finding] = []
+    keys: list[tuple[_Place, str]] = []
+    for place, seen in in_tree.items():
+        origin = introduced.get((place.rule, place.vhash))
+        findings.append(_finding(place, seen, "tree", origin, detector))
+        keys.append((place, seen.value))
+    for place, seen in past.items():
+        if place in in_tree or (place.rule, place.vhash) in tree_values:
+            continue  # still in the tree (maybe moved): reported there, with its origin
+        findings.append(_finding(place, seen, "history", seen, detector))
+        keys.append((place, seen.value))
+    bundle_seen: set[_Place] = set()
+    for hit in bundles.hits:
+        place = _Place(hit.path, hit.rule, value_hash(hit.value))
+        if place in bundle_seen:
+            continue
+        bundle_seen.add(place)
+        origin = introduced.get((hit.rule, place.vhash))
+        seen = _Seen(hit.value, hit.line, hit.column)
+        findings.append(_finding(place, seen, "bundle", origin, detector))
+        keys.append((place, hit.value))
+    return findings, keys
+
+
+def _severity(base: Severity, scope: str, path: str) -> Severity:
+    if scope == "history":
+        return Severity.HIGH if base.at_least(Severity.HIGH) else base
+    if scope == "bundle":
+        if path.lower().endswith(_CLIENT_EXT) and base.at_least(Severity.HIGH):
+            return Severity.BLOCKER
+        return Severity.HIGH if base.at_least(Severity.MEDIUM) else base
+    return base
+
+
+def _finding(
+    place: _Place, seen: _Seen, scope: str, origin: _Seen | None, detector: Detector
+) -> Finding:
+    rule = detector.rule(place.rule)
+    shown = redact(seen.value)
+    details: dict[str, Any] = {
+        "scope": scope,
+        "in_tree": scope == "tree",
+        "redacted": shown,
+        "occurrences": seen.occurrences,
+    }
+    where = f"{place.path}:{seen.line}"
+    tail = ""
+    commit = origin.commit if origin is not None else None
+    if commit is not None:
+        details.update(commit=commit.sha, author=commit.author, date=commit.date)
+        tail = f"; introduced in {commit.sha[:12]} by {commit.author} on {commit.date[:10]}"
+        if origin is not None and origin.path and origin.path != place.path:
+            details["first_path"] = origin.path
+            tail += f" (in {origin.path})"
+    if scope == "history":
+        message = (
+            f"{rule.title} {shown} was committed at {where}{tail} and later removed, but it "
+            "is still in the repository's history: anyone with a clone has it."
+        )
+        remediation = f"Rotate it anyway: deleting is not revoking. {rule.remediation}"
+    elif scope == "bundle":
+        message = (
+            f"{rule.title} {shown} is in build output {where}: it ships to every client{tail}."
+        )
+        remediation = (
+            f"{rule.remediation} Keep server secrets out of client code (only publishable "
+            "keys belong in bundles) and rebuild."
+        )
+    else:
+        message = f"{rule.title} {shown} in {where}{tail}."
+        remediation = (
+            f"{rule.remediation} Then remove it from the file; it stays in git history, so "
+            "rotating is what makes it harmless."
+        )
+    return Finding(
+        check=CHECK_ID,
+        rule=rule.id,
+        severity=_severity(rule.severity, scope, place.path),
+        title=f"{rule.title} in {'build output' if scope == 'bundle' else scope}",
+        message=message,
+        location=Location(
+            path=place.path,
+            line=seen.line,
+            column=seen.column,
+            commit=commit.sha if commit is not None and scope == "history" else None,
+        ),
+        remediation=remediation,
+        fingerprint=fingerprint_of(CHECK_ID, rule.id, place.path, place.vhash),
+        details=details,
+    )
+
+
+# ---------------------------------------------------------------- baseline and summary
+
+
+def _baseline_path(ctx: CheckContext, base: Path) -> Path:
+    configured = ctx.section("secrets").get("baseline")
+    if configured:
+        return ctx.manifest.root / str(configured)
+    return base / DEFAULT_BASELINE
+
+
+def _load_baseline(path: Path, base: Path) -> Baseline:
+    try:
+        return load_baseline([path, base / DETECT_SECRETS_BASELINE])
+    except BaselineError as exc:
+        raise CheckError(str(exc)) from None
+
+
+def _baselined(finding: Finding, baseline: Baseline, keys: list[tuple[_Place, str]]) -> bool:
+    if not len(baseline):
+        return False
+    for place, value in keys:
+        fp = fingerprint_of(CHECK_ID, place.rule, place.path, place.vhash)
+        if fp == finding.fingerprint:
+            return baseline.accepts(place.path, place.rule, value)
+    return False
+
+
+def _file_notes(tree: TreeResult, bundles: TreeResult) -> list[Finding]:
+    out: list[Finding] = []
+    for path, size in [*tree.too_large, *bundles.too_large]:
+        out.append(
+            Finding(
+                check=CHECK_ID,
+                rule="secrets.file-too-large",
+                severity=Severity.INFO,
+                title="File too large to scan",
+                message=f"{path} ({size:,} bytes) is over the size cap and was not scanned.",
+                location=Location(path=path),
+                remediation="Raise secrets.max_file_bytes in launchready.yml, or exclude it.",
+            )
+        )
+    return out
+
+
+def _summary(
+    tree: TreeResult,
+    bundles: TreeResult,
+    history: HistoryResult | None,
+    findings: list[Finding],
+    accepted: int,
+    baseline_size: int,
+    notes: list[str],
+    since: str | None,
+) -> str:
+    scopes = [f"tree: {tree.files} files"]
+    if history is not None:
+        what = f"range {since}" if since else "all refs"
+        scopes.append(
+            f"history ({what}): {history.commits} commits, {history.added_lines:,} added lines"
+        )
+    if bundles.files:
+        scopes.append(f"build output: {bundles.files} files")
+    counts: dict[str, int] = {}
+    for f in findings:
+        scope = str(f.details.get("scope", ""))
+        counts[scope] = counts.get(scope, 0) + 1
+    found = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
+    parts = [f"scanned {'; '.join(scopes)}", f"secrets: {found}"]
+    skipped = tree.binary + bundles.binary + (history.binary_files if history else 0)
+    if skipped:
+        parts.append(f"{skipped} binary files skipped")
+    big = len(tree.too_large) + len(bundles.too_large)
+    if big:
+        parts.append(f"{big} files over the size cap skipped")
+    inline = tree.inline_suppressed + bundles.inline_suppressed
+    inline += history.inline_suppressed if history else 0
+    if inline:
+        parts.append(f"{inline} allowed by inline markers")
+    if accepted:
+        parts.append(f"{accepted} accepted by the baseline")
+    elif baseline_size:
+        parts.append("baseline loaded")
+    if tree.submodules:
+        parts.append(f"{len(tree.submodules)} submodule(s) not followed")
+    parts.extend(notes)
+    return "; ".join(parts)
+
+
+def _configured(_manifest: Any) -> bool:
+    return True
+
+
+SPEC = register(
+    CheckSpec(
+        id=CHECK_ID,
+        title="Secrets in the tree, the git history and build output",
+        run=run,
+        configured=_configured,
+    )
+)

@@ -1,0 +1,402 @@
+"""Stream what every commit added, from real git, and find secrets in it without per-line Python.
+
+``git log -p`` output is read as a stream (a reader thread keeps git running ahead) in ~1 MB
+buffers. The detector's prefilter runs over each whole lowercased buffer; only at a candidate do
+we work out its commit, file and line number, by walking back to the nearest commit, ``diff`` and
+``@@`` markers since the previous candidate. History is split into shards of commits and each
+shard runs its own ``git log --no-walk --stdin`` in a worker process, so git itself uses every core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector, extend_value
+
+_SEP = "\x1f"
+LOG_FORMAT = "--format=%x01%H%x1f%an%x1f%ae%x1f%aI"
+_READ = 1 << 20
+_HUNK = re.compile(rb"(@+) [^+]*\+(\d+)")
+_MISSING = re.compile(
+    r"missing|unable to read|could not fetch|bad object|promisor|not our ref|does not exist",
+    re.IGNORECASE,
+)
+_NEXTLINE = NEXTLINE_MARKER.encode()
+
+
+class GitError(Exception):
+    """git failed in a way the user must hear about (message is for people)."""
+
+
+def git_env() -> dict[str, str]:
+    """Deterministic git: C locale, no prompts, no pager, no lazy fetch of missing objects."""
+    env = dict(os.environ)
+    env.update(
+        LC_ALL="C",
+        LANG="C",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        GIT_NO_LAZY_FETCH="1",
+        GIT_OPTIONAL_LOCKS="0",
+    )
+    return env
+
+
+def git_prefix(promisor: str | None = None) -> list[str]:
+    """``git`` plus config that makes output parseable whatever the user's config says."""
+    args = [
+        "git",
+        "-c",
+        "core.quotePath=true",
+        "-c",
+        "diff.noprefix=false",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "diff.external=",
+    ]
+    if promisor:
+        # Partial clone: never fetch missing objects during a scan; they are skipped and counted.
+        args += ["-c", f"remote.{promisor}.url=file:///nonexistent/launchgate-no-lazy-fetch"]
+    return args
+
+
+def run_git(
+    root: Path, *args: str, input_: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*git_prefix(), *args],
+        cwd=root,
+        env=git_env(),
+        input=input_,
+        capture_output=True,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """What kind of repository we are scanning."""
+
+    toplevel: Path
+    shallow: bool
+    promisor: str | None  # partial clone: the remote that holds the missing objects
+    has_commits: bool
+
+
+def inspect_repo(root: Path) -> RepoInfo | None:
+    """None when ``root`` is not inside a git work tree."""
+    proc = run_git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    if proc.returncode != 0:
+        return None
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    toplevel = Path(lines[0])
+    shallow = len(lines) > 1 and lines[1].strip() == "true"
+    promisor_proc = run_git(root, "config", "--get", "extensions.partialClone")
+    promisor = promisor_proc.stdout.decode().strip() or None
+    head = run_git(root, "rev-list", "-n1", "--all")
+    return RepoInfo(toplevel, shallow, promisor, bool(head.stdout.strip()))
+
+
+def list_commits(root: Path, revs: Sequence[str]) -> list[str]:
+    """Commits reachable from ``revs`` (e.g. ``--all`` or ``base..head``), newest first."""
+    proc = run_git(root, "rev-list", *revs, "--")
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else "git rev-list failed")
+    return proc.stdout.decode().split()
+
+
+@dataclass(frozen=True)
+class CommitMeta:
+    sha: str
+    author: str
+    email: str
+    date: str
+
+
+@dataclass(frozen=True)
+class RawHit:
+    """One secret on one added line of one commit (values stay inside the scanner)."""
+
+    commit: str
+    path: str
+    line: int
+    column: int
+    rule: str
+    value: str
+
+
+@dataclass
+class BatchResult:
+    hits: list[RawHit] = field(default_factory=list)
+    metas: dict[str, CommitMeta] = field(default_factory=dict)
+    commits_seen: list[str] = field(default_factory=list)
+    added_lines: int = 0
+    bytes_read: int = 0
+    binary_files: int = 0
+    submodule_changes: int = 0
+    long_lines: int = 0
+    inline_suppressed: int = 0
+    failed: str | None = None  # git's error when the batch stopped early
+
+
+_ESCAPES = {b"n": 10, b"t": 9, b'"': 34, b"\\": 92, b"a": 7, b"b": 8, b"f": 12, b"r": 13}
+
+
+def unquote_path(raw: bytes) -> str:
+    """git's C-style quoted path (``"caf\\303\\251.txt"``) back to text."""
+    if not raw.startswith(b'"') or not raw.endswith(b'"'):
+        return raw.decode("utf-8", "backslashreplace")
+    body = raw[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        ch = body[i : i + 1]
+        if ch == b"\\" and i + 1 < len(body):
+            nxt = body[i + 1 : i + 2]
+            if nxt.isdigit() and i + 3 < len(body) + 1:
+                out.append(int(body[i + 1 : i + 4], 8))
+                i += 4
+                continue
+            out.append(_ESCAPES.get(nxt, nxt[0]))
+            i += 2
+            continue
+        out += ch
+        i += 1
+    return bytes(out).decode("utf-8", "backslashreplace")
+
+
+class PatchScanner:
+    """Feeds on complete-line buffers of ``git log -p -U0`` output and records hits."""
+
+    def __init__(self, detector: Detector, result: BatchResult) -> None:
+        self.detector = detector
+        self.result = result
+        self.commit: CommitMeta | None = None
+        self.path: str | None = None
+        self.width = 1
+        self.in_hunk = False
+        self.line_no = 0
+
+    def feed(self, data: bytes) -> None:
+        buf = b"\n" + data
+        res = self.result
+        res.bytes_read += len(data)
+        res.added_lines += buf.count(b"\n+") - buf.count(b"\n+++ ")
+        res.binary_files += buf.count(b"\nBinary files ")
+        res.submodule_changes += buf.count(b"\n+Subproject commit ")
+        cur = 0
+        last_start = -1
+        for m in self.detector.prefilter.finditer(buf.lower()):
+            pos = m.start()
+            ls = buf.rfind(b"\n", 0, pos) + 1
+            if ls == last_start or buf[ls : ls + 1] != b"+":
+                continue
+            last_start = ls
+            self._advance(buf, cur, ls - 1)
+            cur = ls - 1
+            if not self.in_hunk or self.path is None or self.commit is None:
+                continue
+            le = buf.find(b"\n", pos)
+            if le < 0:
+                le = len(buf)
+            if self.width > 1 and buf[ls : ls + self.width] != b"+" * self.width:
+                continue
+            self._scan_line(buf, ls, le)
+        self._advance(buf, cur, len(buf))
+
+    def _scan_line(self, buf: bytes, ls: int, le: int) -> None:
+        assert self.commit is not None
+        assert self.path is not None
+        content = buf[ls + self.width : le].decode("utf-8", "replace")
+        if le - ls > 4096:
+            self.result.long_lines += 1
+        prev_start = buf.rfind(b"\n", 0, ls - 1) + 1
+        prev_raw = buf[prev_start : ls - 1]
+        previous = prev_raw.decode("utf-8", "replace") if _NEXTLINE in prev_raw else None
+        hits, suppressed = self.detector.scan(content, self.path, previous)
+        self.result.inline_suppressed += suppressed
+        if not hits:
+            return
+        self.result.metas.setdefault(self.commit.sha, self.commit)
+        for hit in hits:
+            value = hit.value
+            if hit.extend:
+                nxt_end = buf.find(b"\n", le + 1)
+                nxt = buf[le + 1 : nxt_end if nxt_end >= 0 else len(buf)]
+                if nxt[: self.width] == b"+" * self.width:
+                    value = extend_value(value, nxt[self.width :].decode("utf-8", "replace"))
+            self.result.hits.append(
+                RawHit(self.commit.sha, self.path, self.line_no, hit.column, hit.rule, value)
+            )
+
+    def _advance(self, buf: bytes, a: int, b: int) -> None:
+        """Move the parse state over the lines that start after positions [a, b)."""
+        c = buf.rfind(b"\n\x01", a, b)
+        if c >= 0:
+            end = buf.find(b"\n", c + 1)
+            parts = buf[c + 2 : end].decode("utf-8", "replace").split(_SEP)
+            parts += [""] * (4 - len(parts))
+            self.commit = CommitMeta(parts[0], parts[1], parts[2], parts[3])
+            self.result.commits_seen.append(parts[0])
+            self.path = None
+            self.in_hunk = False
+        d = buf.rfind(b"\ndiff ", max(a, c), b)
+        if d >= 0:
+            self._file_header(buf, d + 1, b)
+            self.in_hunk = False
+        h = buf.rfind(b"\n@@", max(a, c, d), b)
+        if h >= 0:
+            end = buf.find(b"\n", h + 1)
+            m = _HUNK.match(buf, h + 1, end)
+            if m is None:
+                self.in_hunk = False
+                return
+            self.width = len(m.group(1)) - 1
+            self.line_no = int(m.group(2))
+            self.in_hunk = True
+            start = end
+        elif self.in_hunk:
+            start = a
+        else:
+            return
+        self.line_no += self._count_new(buf, start, b)
+
+    def _count_new(self, buf: bytes, a: int, b: int) -> int:
+        if self.width == 1:
+            return buf.count(b"\n+", a, b)
+        n = 0
+        for line in buf[a + 1 : b].split(b"\n"):
+            if line[:1] in (b"+", b" ", b"-") and b"-" not in line[: self.width]:
+                n += 1
+        return n
+
+    def _file_header(self, buf: bytes, start: int, limit: int) -> None:
+        end = buf.find(b"\n@@", start, limit)
+        header = buf[start : end if end >= 0 else limit].split(b"\n")
+        self.path = None
+        for line in header[1:]:
+            if line.startswith(b"+++ "):
+                # git ends names containing spaces with a tab; names with tabs are quoted
+                target = line[4:].removesuffix(b"\t")
+                if target == b"/dev/null":
+                    self.path = None
+                else:
+                    path = unquote_path(target)
+                    self.path = path[2:] if path.startswith("b/") else path
+
+
+def _log_args(promisor: str | None) -> list[str]:
+    return [
+        *git_prefix(promisor),
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        LOG_FORMAT,
+        "-p",
+        "-U0",
+        "--cc",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--no-relative",
+    ]
+
+
+def _chunks(stream: int) -> Iterator[bytes]:
+    """Read the pipe in a thread (so git never waits on us) and yield complete-line buffers."""
+    with contextlib.suppress(OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(stream, 1031, _READ)  # F_SETPIPE_SZ: let git run ahead by a whole buffer
+    q: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+
+    def reader() -> None:
+        try:
+            parts: list[bytes] = []
+            size = 0
+            while True:
+                data = os.read(stream, _READ)
+                if not data:
+                    break
+                parts.append(data)
+                size += len(data)
+                if size >= _READ:
+                    q.put(b"".join(parts))
+                    parts, size = [], 0
+            if parts:
+                q.put(b"".join(parts))
+        finally:
+            q.put(None)
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    pending = b""
+    while True:
+        data = q.get()
+        if data is None:
+            break
+        data = pending + data if pending else data
+        cut = data.rfind(b"\n") + 1
+        d = data.rfind(b"\ndiff ", 0, cut)
+        h = data.rfind(b"\n@@", 0, cut)
+        if d > h and d > 0:
+            cut = d + 1  # never split a file header from its first hunk
+        if cut <= 0:
+            pending = data
+            continue
+        yield data[:cut]
+        pending = data[cut:]
+    thread.join()
+    if pending:
+        yield pending if pending.endswith(b"\n") else pending + b"\n"
+
+
+def scan_commits(
+    root: Path, commits: Sequence[str], detector: Detector, promisor: str | None = None
+) -> BatchResult:
+    """Scan what ``commits`` added (one ``git log`` process, streamed)."""
+    result = BatchResult()
+    scanner = PatchScanner(detector, result)
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            _log_args(promisor),
+            cwd=root,
+            env=git_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        # git reads every revision from stdin before it writes anything, so this cannot block.
+        proc.stdin.write("".join(f"{c}\n" for c in commits).encode())
+        proc.stdin.close()
+        try:
+            for chunk in _chunks(proc.stdout.fileno()):
+                scanner.feed(chunk)
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+            result.failed = lines[-1] if lines else f"git log exited with {code}"
+    return result
+
+
+def is_missing_objects(message: str) -> bool:
+    return bool(_MISSING.search(message))
