@@ -24,5 +24,6 @@ def unregister(check_id: str) -> None:
 def load_builtin_checks() -> dict[str, CheckSpec]:
     """Import the built-in checks (lazily, so ``launchgate --version`` stays instant)."""
     # One import per check; each module calls register() at import time.
+    import launchgate.envcheck.check  # noqa: F401
     from launchgate.secretscan import check as _secrets_check  # noqa: F401
     return REGISTRY

@@ -36,14 +36,14 @@ def test_builtin_env_pack_is_shipped_and_complete() -> None:
     assert "env-values.yml" in names
     ids = {r.id for r in BUILTIN}
     for needed in (
-        "changeme",
-        "your-value-here",
-        "todo-marker",
+        "unreplaced-template-marker",
+        "template-your-slot",
+        "stand-in-marker",
         "angle-bracket-template",
         "unexpanded-reference",
         "stripe-test-key",
-        "local-host",
-        "staging-host",
+        "loopback-or-local-host",
+        "non-production-host",
         "debug-enabled",
         "repeated-x-filler",
     ):
@@ -64,21 +64,31 @@ def test_issue_examples_are_caught() -> None:
     def fired(name: str, value: str, production: bool = True) -> set[str]:
         return {r.id for r in matching_rules(BUILTIN, name, value, looks_secret(name), production)}
 
-    assert "changeme" in fired("API_KEY", "changeme")
-    assert "your-value-here" in fired("API_KEY", "your-api-key-here")
+    assert "unreplaced-template-marker" in fired("API_KEY", "changeme")
+    assert "template-your-slot" in fired("API_KEY", "your-api-key-here")
     assert fired("API_KEY", "xxx")
-    assert "todo-marker" in fired("API_KEY", "TODO")
+    assert "stand-in-marker" in fired("API_KEY", "TODO")
     assert "angle-bracket-template" in fired("API_KEY", "<your key>")
     assert "unexpanded-reference" in fired("DATABASE_URL", "${DATABASE_URL}")
     assert "stripe-test-key" in fired("STRIPE_SECRET_KEY", "sk_test_abc123")
     assert "stripe-test-key" in fired("STRIPE_PUBLISHABLE_KEY", "pk_test_abc123")
-    assert "local-host" in fired("API_URL", "http://127.0.0.1:8000")
-    assert "local-host" in fired("API_URL", "http://printer.local/")
-    assert "staging-host" in fired("DATABASE_URL", "postgres://u:p@db.staging.bookly.io/app")
+    assert "loopback-or-local-host" in fired("API_URL", "http://127.0.0.1:8000")
+    assert "loopback-or-local-host" in fired("API_URL", "http://printer.local/")
+    assert "non-production-host" in fired("DATABASE_URL", "postgres://u:p@db.staging.bookly.io/app")
     assert "debug-enabled" in fired("DEBUG", "true")
     # production-unsafe rules stay quiet outside production; placeholders do not
     assert fired("STRIPE_SECRET_KEY", "sk_test_abc123", production=False) == set()
-    assert fired("API_KEY", "changeme", production=False) == {"changeme"}
+    assert fired("API_KEY", "changeme", production=False) == {"unreplaced-template-marker"}
+
+
+def test_rule_texts_never_repeat_a_value_they_flag() -> None:
+    """Finding texts quote the rule id, description and remediation: a flagged value must not be
+    spelled out in them, or a report would appear to leak the value it found."""
+    for rule in BUILTIN:
+        text = f"{rule.id} {rule.description} {rule.remediation}".lower()
+        for example in rule.positive:
+            if len(example.value) >= 4:
+                assert example.value.lower() not in text, (rule.id, example.value)
 
 
 def test_categories_are_known() -> None:
@@ -146,8 +156,8 @@ RULE_A = "rules:\n  - {id: a, category: placeholder, description: d, remediation
             "needs at least one positive example",
         ),
         (
-            "rules:\n  - {id: changeme, category: placeholder, description: d, remediation: r,"
-            " patterns: ['x'], examples: {positive: [x]}}",
+            "rules:\n  - {id: stand-in-marker, category: placeholder, description: d,"
+            " remediation: r, patterns: ['x'], examples: {positive: [x]}}",
             "already defined in checks/env-values.yml",
         ),
         (

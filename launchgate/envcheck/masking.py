@@ -1,0 +1,60 @@
+"""Which values read by the check must be masked (``::add-mask::`` in Actions).
+
+Masking is decided when a value is read, before any finding exists, so nothing printed later can
+carry it. Beyond secret-looking names, credentials embedded in URLs and values that look like
+random keys are masked too: a name is not a reliable witness of what a value holds.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from launchgate.checkapi import Masker
+
+_KEYLIKE = re.compile(r"^[A-Za-z0-9+/=_.~:-]{20,}$")
+_HEX = re.compile(r"^[0-9a-fA-F]{32,}$")
+
+
+def url_password(value: str) -> str | None:
+    """The password in ``scheme://user:password@host``, if any."""
+    if "@" not in value or "://" not in value:
+        return None
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        return None
+    return password or None
+
+
+def looks_keylike(value: str) -> bool:
+    """A long token mixing letters and digits, or a long hex string: probably a credential."""
+    if _HEX.match(value):
+        return True
+    if not _KEYLIKE.match(value) or "://" in value:
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    return classes >= 2 and any(c.isdigit() for c in value)
+
+
+def is_sensitive(value: str, secret: bool) -> bool:
+    return secret or url_password(value) is not None or looks_keylike(value)
+
+
+def mask_value(masker: Masker, value: str | None, secret: bool) -> None:
+    """Register ``value`` (and its URL password, raw and decoded) when it may be sensitive."""
+    if not value:
+        return
+    password = url_password(value)
+    if secret or password is not None or looks_keylike(value):
+        masker.add(value)
+        masker.add(value.strip())
+    if password is not None:
+        masker.add(password)
+        masker.add(unquote(password))
