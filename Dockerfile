@@ -1,6 +1,6 @@
 # The launchgate GitHub Action: a slim Python image with git, launchgate installed from a
 # hash-pinned lock, and an exec-form entrypoint straight into `launchgate action`.
-# The install steps are run outside Docker too, in a fresh venv, by tests/e2e/test_install.py.
+# The install steps are run outside Docker too, in a fresh venv, by .ci/check-install.
 FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

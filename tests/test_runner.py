@@ -16,7 +16,7 @@ from launchgate.manifest import parse_manifest
 from launchgate.registry import REGISTRY
 from launchgate.report import jsonreport
 from launchgate.resources import schema_path
-from launchgate.runner import RunOptions, UsageError, build_report, run_gate
+from launchgate.runner import RunOptions, UsageError, build_report, run_gate, select_checks
 from tests.fixtures.stubcheck import finding, stub_check
 
 REPORT_SCHEMA = json.loads(schema_path("report.schema.json").read_text())
@@ -107,8 +107,10 @@ def test_severity_override_from_manifest(tmp_path: Path) -> None:
 
 
 def test_disabled_check_is_not_selected_but_only_forces_it(tmp_path: Path) -> None:
-    with stub_check(finding("high"), check_id="env"):
-        assert run(tmp_path, "checks: {env: {enabled: false}}\n").checks == ()
+    with stub_check(finding("high"), check_id="env") as spec:
+        disabled = manifest(tmp_path, "checks: {env: {enabled: false}}\n")
+        assert select_checks({"env": spec}, disabled, RunOptions()) == []
+        assert select_checks({"env": spec}, disabled, RunOptions(only=("env",))) == [spec]
         assert run(tmp_path, "checks: {env: {enabled: false}}\n", only=("env",)).status == "fail"
 
 
