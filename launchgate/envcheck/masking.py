@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from launchgate.checkapi import Masker
 
+_SURROGATES = re.compile("[\ud800-\udfff]+")
 _KEYLIKE = re.compile(r"^[A-Za-z0-9+/=_.~:-]{20,}$")
 _HEX = re.compile(r"^[0-9a-fA-F]{32,}$")
 
@@ -47,14 +48,21 @@ def is_sensitive(value: str, secret: bool) -> bool:
     return secret or url_password(value) is not None or looks_keylike(value)
 
 
+def _add(masker: Masker, value: str) -> None:
+    """Register a value; undecodable bytes (lone surrogates from os.environ) cannot be printed in
+    an ``::add-mask::`` line, so their printable runs are registered instead."""
+    for part in _SURROGATES.split(value):
+        masker.add(part)
+
+
 def mask_value(masker: Masker, value: str | None, secret: bool) -> None:
     """Register ``value`` (and its URL password, raw and decoded) when it may be sensitive."""
     if not value:
         return
     password = url_password(value)
     if secret or password is not None or looks_keylike(value):
-        masker.add(value)
-        masker.add(value.strip())
+        _add(masker, value)
+        _add(masker, value.strip())
     if password is not None:
-        masker.add(password)
-        masker.add(unquote(password))
+        _add(masker, password)
+        _add(masker, unquote(password))
