@@ -154,7 +154,7 @@ class Plan:
     sources: tuple[str, ...]
 
     def label(self) -> str:
-        return self.name or "(process environment)"
+        return self.name or "the process environment"
 
 
 def load_environment(
