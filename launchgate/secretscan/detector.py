@@ -293,10 +293,16 @@ def _generic_noise(value: str, line: str) -> bool:
     )
 
 
-def extend_value(value: str, next_line: str | None) -> str:
-    """For multiline rules (PEM keys): add the start of the body so each key hashes apart."""
-    if not next_line or not value.endswith("-----"):
+def extend_value(value: str, next_line: str | None) -> str | None:
+    """Multiline rules (PEM keys): add the start of the body so each key hashes apart.
+
+    None when there is no body at all (a header in code that builds or parses PEM text).
+    """
+    tail = value.rsplit("-----", 1)[-1].replace("\\n", "").replace("\\r", "")
+    if len(tail) >= 20:
         return value
-    body = next_line.strip().strip("+").strip()
+    body = (next_line or "").strip().strip("+").strip()
     m = _B64ISH.match(body)
-    return f"{value}\n{m.group(0)[:80]}" if m else value
+    if m is None or len(m.group(0)) < 20:
+        return None
+    return f"{value}\n{m.group(0)[:80]}"

@@ -235,7 +235,12 @@ class PatchScanner:
                 nxt_end = buf.find(b"\n", le + 1)
                 nxt = buf[le + 1 : nxt_end if nxt_end >= 0 else len(buf)]
                 if nxt[: self.width] == b"+" * self.width:
-                    value = extend_value(value, nxt[self.width :].decode("utf-8", "replace"))
+                    extended = extend_value(value, nxt[self.width :].decode("utf-8", "replace"))
+                else:
+                    extended = extend_value(value, None)
+                if extended is None:
+                    continue
+                value = extended
             self.result.hits.append(
                 RawHit(self.commit.sha, self.path, self.line_no, hit.column, hit.rule, value)
             )

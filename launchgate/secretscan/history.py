@@ -1,4 +1,4 @@
-"""Scan many commits on every core: shards of commits, one ``git log`` per shard, in processes.
+"""Scan many commits on every core: shards of commits, one ``git log`` per shard, in workers.
 
 Small histories stay in this process (starting workers costs more than it saves). A shard whose
 git run fails (a partial clone's missing objects) is finished commit by commit, and the commits
@@ -7,20 +7,22 @@ git cannot show are skipped and counted rather than failing the scan.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import BatchResult, CommitMeta, RawHit, scan_commits
-from launchgate.secretscan.rules import load_rules
 
 IN_PROCESS_MAX_COMMITS = 400
-
-_WORKER_DETECTOR: Detector | None = None
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 
 
 @dataclass
@@ -46,16 +48,6 @@ class HistoryResult:
         self.submodule_changes += batch.submodule_changes
         self.long_lines += batch.long_lines
         self.inline_suppressed += batch.inline_suppressed
-
-
-def _init_worker(packs: tuple[str, ...]) -> None:
-    global _WORKER_DETECTOR
-    _WORKER_DETECTOR = Detector(load_rules([Path(p) for p in packs]))
-
-
-def _scan_shard(root: str, commits: list[str], promisor: str | None) -> BatchResult:
-    assert _WORKER_DETECTOR is not None
-    return scan_commits(Path(root), commits, _WORKER_DETECTOR, promisor)
 
 
 def default_workers() -> int:
@@ -92,21 +84,71 @@ def scan_history(
             )
         return out
     shards = plan_shards(commits, n)
-    context = multiprocessing.get_context("forkserver")
     done = 0
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(tuple(str(p) for p in packs),),
-    ) as pool:
-        futures = {pool.submit(_scan_shard, str(root), shard, promisor): shard for shard in shards}
-        for future in concurrent.futures.as_completed(futures):
-            shard = futures[future]
-            _settle(root, shard, future.result(), detector, promisor, out)
-            done += len(shard)
-            progress(f"secrets: history {done}/{len(commits)} commits")
+    for shard, batch in _run_workers(root, shards, n, packs, promisor):
+        if batch is None:  # its worker died: do that shard here rather than lose it
+            batch = scan_commits(root, shard, detector, promisor)
+        _settle(root, shard, batch, detector, promisor, out)
+        done += len(shard)
+        progress(f"secrets: history {done}/{len(commits)} commits")
     return out
+
+
+def _run_workers(
+    root: Path, shards: list[list[str]], n: int, packs: Sequence[Path], promisor: str | None
+) -> Iterator[tuple[list[str], BatchResult | None]]:
+    """Feed shards to ``n`` worker processes (one feeding thread each); yield as they finish."""
+    todo: queue.Queue[list[str]] = queue.Queue()
+    for shard in shards:
+        todo.put(shard)
+    done: queue.Queue[tuple[list[str], BatchResult | None]] = queue.Queue()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "launchgate.secretscan.worker", str(root), promisor or ""]
+    cmd += [str(p) for p in packs]
+
+    def drive() -> None:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        try:
+            while True:
+                try:
+                    shard = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    pickle.dump(shard, proc.stdin)
+                    proc.stdin.flush()
+                    batch: BatchResult = pickle.load(proc.stdout)  # noqa: S301 - our child
+                except (OSError, EOFError, pickle.UnpicklingError):
+                    done.put((shard, None))
+                    return
+                done.put((shard, batch))
+        finally:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+
+    threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(n, len(shards)))]
+    for thread in threads:
+        thread.start()
+    received = 0
+    while received < len(shards):
+        try:
+            item = done.get(timeout=0.5)
+        except queue.Empty:
+            if not any(t.is_alive() for t in threads) and done.empty():
+                break
+            continue
+        received += 1
+        yield item
+    # Shards no worker took (every worker died early) are done here, in this process.
+    while not todo.empty():
+        yield todo.get_nowait(), None
+    for thread in threads:
+        thread.join()
 
 
 def _settle(

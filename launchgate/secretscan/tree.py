@@ -137,7 +137,10 @@ def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> 
             if hit.extend:
                 nxt_end = data.find(b"\n", le + 1)
                 nxt = data[le + 1 : nxt_end if nxt_end >= 0 else len(data)]
-                value = extend_value(value, nxt.decode("utf-8", "replace"))
+                extended = extend_value(value, nxt.decode("utf-8", "replace"))
+                if extended is None:
+                    continue
+                value = extended
             out.hits.append(FileHit(path, line_no, hit.column, hit.rule, value))
 
 

@@ -1,0 +1,34 @@
+"""History worker: ``python -m launchgate.secretscan.worker ROOT PROMISOR [PACK...]``.
+
+A plain subprocess rather than a multiprocessing pool: pools re-import the parent's ``__main__``
+(``python -m launchgate`` would start the CLI again in every worker, and code run from stdin or
+an embedded interpreter breaks). The protocol is pickled shards in, pickled results out, over
+pipes owned by the parent that started us, so nothing untrusted is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+from launchgate.secretscan.detector import Detector
+from launchgate.secretscan.gitwalk import scan_commits
+from launchgate.secretscan.rules import load_rules
+
+
+def main(argv: list[str]) -> int:
+    root, promisor, *packs = argv
+    detector = Detector(load_rules([Path(p) for p in packs]))
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            shard = pickle.load(source)  # noqa: S301 - our parent's pipe
+        except EOFError:
+            return 0
+        pickle.dump(scan_commits(Path(root), shard, detector, promisor or None), sink)
+        sink.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
