@@ -8,14 +8,16 @@ from collections.abc import Iterable
 
 
 def redact(value: str) -> str:
-    """``ghp_…xY12``-style: a short prefix (which names the kind of key) and the last 4 chars.
+    """``ghp_…xY12``-style: enough to recognise which key it is, never more than a quarter of it.
 
-    Short values show nothing but their length, so a redacted form never reveals most of a value.
+    Long keys keep their first 4 characters (which name the kind: ``ghp_``, ``sk_l``) and last 4;
+    medium ones only the last 4; short ones (passwords) nothing but their length.
     """
-    if len(value) < 12:
+    if len(value) < 16:
         return f"…({len(value)} chars)"
-    prefix_len = 4 if len(value) >= 20 else 2
-    return f"{value[:prefix_len]}…{value[-4:]}"
+    if len(value) < 32:
+        return f"…{value[-4:]}"
+    return f"{value[:4]}…{value[-4:]}"
 
 
 def value_hash(value: str, key: bytes = b"launchgate") -> str:

@@ -26,4 +26,5 @@ def load_builtin_checks() -> dict[str, CheckSpec]:
     # One import per check; each module calls register() at import time.
     import launchgate.envcheck.check  # noqa: F401
     from launchgate.secretscan import check as _secrets_check  # noqa: F401
+
     return REGISTRY
