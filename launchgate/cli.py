@@ -18,7 +18,7 @@ import click
 
 from launchgate import __version__
 from launchgate.checkapi import Masker
-from launchgate.findings import Report, Severity
+from launchgate.findings import Report, Severity, with_path_prefix
 from launchgate.manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
 from launchgate.registry import load_builtin_checks
 from launchgate.report import FORMATS, render
@@ -226,8 +226,13 @@ def execute(
     color: str,
     quiet: bool,
     verbose: bool,
+    path_prefix: str = "",
 ) -> int:
-    """Run the gate and emit every requested report; returns the exit code."""
+    """Run the gate and emit every requested report; returns the exit code.
+
+    ``path_prefix`` puts finding paths under a subfolder of the repository (the action's
+    ``working-directory``) so annotations and SARIF land on the right files.
+    """
     targets = [_parse_report(r) for r in _split_words(reports)]
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     options = RunOptions(
@@ -248,6 +253,9 @@ def execute(
     finally:
         if progress is not None:
             sys.stderr.write("\r" + " " * 78 + "\r")
+    report = with_path_prefix(report, path_prefix)
+    for _part in Path(path_prefix).parts if path_prefix.strip("/.") else ():
+        root = root.parent  # from here on, paths are relative to the repository root
     if in_actions:
         from launchgate.report import github
 

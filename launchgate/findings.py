@@ -6,6 +6,7 @@ that print it. Values of secrets never enter this model: checks put redacted for
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -215,6 +216,35 @@ class Report:
 
     def check_status(self, result: CheckResult) -> CheckStatus:
         return result.status(self.fail_on)
+
+
+def with_path_prefix(report: Report, prefix: str) -> Report:
+    """The report with every finding path under ``prefix`` (a directory, forward slashes).
+
+    Checks report paths relative to the directory they scanned; GitHub places annotations and
+    SARIF results relative to the repository, which differ when the action runs in a subfolder.
+    """
+    prefix = prefix.strip("/")
+    if not prefix or prefix == ".":
+        return report
+
+    def move(finding: Finding) -> Finding:
+        path = finding.location.path
+        if not path or path.startswith("/"):
+            return finding
+        location = dataclasses.replace(finding.location, path=f"{prefix}/{path}")
+        return dataclasses.replace(finding, location=location)
+
+    checks = tuple(
+        dataclasses.replace(c, findings=tuple(move(f) for f in c.findings)) for c in report.checks
+    )
+    suppressed = tuple(dataclasses.replace(s, finding=move(s.finding)) for s in report.suppressed)
+    return dataclasses.replace(
+        report,
+        checks=checks,
+        findings=tuple(move(f) for f in report.findings),
+        suppressed=suppressed,
+    )
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

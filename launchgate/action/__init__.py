@@ -220,7 +220,23 @@ def _run(settings: Settings) -> int:
         color="auto",
         quiet=False,
         verbose=bool(_env("LAUNCHGATE_VERBOSE")),
+        path_prefix=_repo_prefix(root),
     )
+
+
+def _repo_prefix(root: Path) -> str:
+    """``root`` relative to the repository's top level (annotations and SARIF need that)."""
+    try:
+        top = Git(root).toplevel()
+    except ActionError:
+        return ""
+    if top is None:
+        return ""
+    try:
+        prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if prefix == "." else prefix
 
 
 def run_action() -> int:

@@ -68,6 +68,11 @@ class Git:
     def is_repository(self) -> bool:
         return self.run("rev-parse", "--is-inside-work-tree").stdout.strip() == "true"
 
+    def toplevel(self) -> Path | None:
+        """The repository's top-level directory, or None outside a repository."""
+        done = self.run("rev-parse", "--show-toplevel")
+        return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
 

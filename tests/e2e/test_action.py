@@ -447,3 +447,21 @@ def test_real_registry_runs_what_this_build_has(tmp_path: Path, image_config: bo
     if run.outputs["status"] != "skipped":
         report = json.loads((rt.ws.path / "launchgate.json").read_text())
         assert {c["id"] for c in report["checks"]} <= {"env", "secrets"}
+
+
+def test_working_directory_paths_are_reported_from_the_repository_root(rt: Runtime) -> None:
+    """Checks see paths under the subfolder; annotations and SARIF need them from the top."""
+    rt.ws.commit("one", {"site/launchready.yml": MANIFEST})
+    run = rt.run(
+        "workflow_dispatch",
+        {"inputs": {"checks": "secrets"}},
+        stubs={"secrets": {"findings": [SECRET]}},
+        inputs={"LAUNCHGATE_WORKING_DIRECTORY": "site", "LAUNCHGATE_SARIF_FILE": "lg.sarif"},
+    )
+    assert run.returncode == 1
+    ((props, _message),) = run.commands("error")
+    assert props["file"] == "site/app/settings.py"
+    sarif = json.loads((rt.ws.path / "lg.sarif").read_text())
+    (result,) = sarif["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "site/app/settings.py"
