@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import datetime as dt
 import difflib
 import fnmatch
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -118,6 +118,42 @@ def _clean(result: CheckResult, masker: Masker) -> CheckResult:
     return dataclasses.replace(result, findings=findings, error=error, summary=summary)
 
 
+def _run_concurrently(
+    specs: list[CheckSpec],
+    contexts: Mapping[str, CheckContext],
+    manifest: Manifest,
+    verbose: bool,
+) -> dict[str, CheckResult]:
+    """One daemon thread per check, each with its own deadline from the common start.
+
+    Daemon threads, not an executor: a check stuck past its timeout must not keep the process
+    alive at exit (executor threads are joined at interpreter shutdown).
+    """
+    results: dict[str, CheckResult] = {}
+    threads: dict[str, threading.Thread] = {}
+    for spec in specs:
+
+        def work(spec: CheckSpec = spec) -> None:
+            results[spec.id] = _run_one(spec, contexts[spec.id], verbose)
+
+        threads[spec.id] = threading.Thread(target=work, name=f"check-{spec.id}", daemon=True)
+        threads[spec.id].start()
+    started = time.monotonic()
+    for spec in specs:
+        timeout = manifest.check_options(spec.id).get("timeout_s")
+        remaining = (
+            None if timeout is None else max(0.0, started + float(timeout) - time.monotonic())
+        )
+        threads[spec.id].join(remaining)
+        if spec.id not in results:
+            results[spec.id] = CheckResult(
+                check=spec.id,
+                error=f"timed out after {timeout} s (checks.{spec.id}.timeout_s)",
+                duration_ms=int(float(timeout or 0) * 1000),
+            )
+    return results
+
+
 def run_gate(
     manifest: Manifest,
     root: Path,
@@ -144,25 +180,7 @@ def run_gate(
         )
         for spec in specs
     }
-    results: dict[str, CheckResult] = {}
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(specs)))
-    try:
-        futures = {
-            spec.id: pool.submit(_run_one, spec, contexts[spec.id], options.verbose)
-            for spec in specs
-        }
-        for spec in specs:
-            timeout = manifest.check_options(spec.id).get("timeout_s")
-            try:
-                results[spec.id] = futures[spec.id].result(timeout=timeout)
-            except concurrent.futures.TimeoutError:
-                results[spec.id] = CheckResult(
-                    check=spec.id,
-                    error=f"timed out after {timeout} s (checks.{spec.id}.timeout_s)",
-                    duration_ms=int(float(timeout or 0) * 1000),
-                )
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    results = _run_concurrently(specs, contexts, manifest, options.verbose)
 
     fail_on = options.fail_on or manifest.fail_on
     ordered: list[CheckResult] = []

@@ -73,3 +73,31 @@ def test_run_without_manifest_is_clear(tmp_path: Path) -> None:
     result = launchgate("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "launchgate init" in result.stderr
+
+
+HANGING_CHECK = r"""
+import threading, sys
+import launchgate.cli as cli
+from launchgate.checkapi import CheckSpec
+from launchgate.registry import REGISTRY
+
+REGISTRY["env"] = CheckSpec(id="env", title="hangs", run=lambda ctx: threading.Event().wait())
+cli.load_builtin_checks = lambda: REGISTRY
+sys.argv = ["launchgate", "run", "--only", "env"]
+cli.main()
+"""
+
+
+def test_a_hanging_check_times_out_and_the_process_exits(tmp_path: Path) -> None:
+    """The check never returns; its timeout must end the run, and the process must not wait."""
+    (tmp_path / "launchready.yml").write_text("version: 1\nchecks: {env: {timeout_s: 0.5}}\n")
+    result = subprocess.run(
+        [sys.executable, "-c", HANGING_CHECK],
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "timed out after 0.5 s (checks.env.timeout_s)" in result.stdout
