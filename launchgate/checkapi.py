@@ -7,11 +7,12 @@ A check that cannot do its job raises :class:`CheckError` with a message for the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchgate.findings import RuleInfo
 from launchgate.manifest import Manifest
 from launchgate.store import Store
 
@@ -68,3 +69,5 @@ class CheckSpec:
     title: str
     run: Callable[[CheckContext], Any]
     configured: Callable[[Manifest], bool] = lambda _m: True
+    # The rules this check can report, for SARIF rule help and documentation.
+    rules: Callable[[Manifest], Iterable[RuleInfo]] = lambda _m: ()

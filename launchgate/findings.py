@@ -139,6 +139,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What a rule is about, independent of any one finding (SARIF rule help, ``--list-rules``)."""
+
+    id: str
+    title: str
+    description: str = ""
+    remediation: str = ""
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
 class RouteMetric:
     """Latency measured for one route (perf check)."""
 
@@ -193,6 +204,8 @@ class Report:
     findings: tuple[Finding, ...]
     suppressed: tuple[Suppressed, ...] = ()
     errors_fail: bool = True
+    # Rule descriptions from the checks that ran, by id (not every rule need be here).
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def status(self) -> str:

@@ -20,6 +20,7 @@ from launchgate.findings import (
     CheckResult,
     Finding,
     Report,
+    RuleInfo,
     Severity,
     Suppressed,
     dedupe,
@@ -191,7 +192,20 @@ def run_gate(
             findings = tuple(_override_severity(f, overrides) for f in result.findings)
             result = dataclasses.replace(result, findings=findings)
         ordered.append(result)
-    return build_report(manifest, ordered, fail_on, options.errors_fail)
+    return build_report(
+        manifest, ordered, fail_on, options.errors_fail, rules=_rule_catalogue(specs, manifest)
+    )
+
+
+def _rule_catalogue(specs: Iterable[CheckSpec], manifest: Manifest) -> dict[str, RuleInfo]:
+    """Rule descriptions from every check that ran; a check that cannot list them adds none."""
+    catalogue: dict[str, RuleInfo] = {}
+    for spec in specs:
+        try:
+            catalogue.update((info.id, info) for info in spec.rules(manifest))
+        except Exception:  # noqa: S112 - a broken rule pack already errors the check itself
+            continue
+    return catalogue
 
 
 def build_report(
@@ -200,6 +214,7 @@ def build_report(
     fail_on: Severity,
     errors_fail: bool = True,
     today: dt.date | None = None,
+    rules: Mapping[str, RuleInfo] | None = None,
 ) -> Report:
     """De-duplicate by fingerprint, apply the manifest's suppressions, and assemble the report."""
     today = today or dt.date.today()
@@ -233,4 +248,5 @@ def build_report(
         findings=tuple(findings),
         suppressed=tuple(suppressed),
         errors_fail=errors_fail,
+        rules=dict(rules or {}),
     )

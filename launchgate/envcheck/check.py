@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
+from launchgate.envcheck.catalogue import RULES
 from launchgate.envcheck.codescan import scan_tree
 from launchgate.envcheck.crossenv import run_digest, same_secret_findings
 from launchgate.envcheck.drift import undeclared_reads, unused_declarations
@@ -220,5 +221,6 @@ SPEC = register(
         title="Environment variables",
         run=_run,
         configured=lambda manifest: manifest.has("env"),
+        rules=lambda _manifest: RULES,
     )
 )

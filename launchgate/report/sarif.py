@@ -9,12 +9,12 @@ and what they are really about goes in ``logicalLocations`` and the message.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from launchgate.findings import Finding, Location, Report, Severity, sort_findings
+from launchgate.findings import Finding, Location, Report, RuleInfo, Severity, sort_findings
 from launchgate.report._common import clean, repo_relative
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,10 +48,17 @@ def artifact_uri(path: str) -> str:
     return quote(path, safe="/")
 
 
-def _rule(finding: Finding) -> dict[str, Any]:
-    """Rule metadata from the worst finding of the rule (findings carry no separate rule text)."""
-    title = clean(finding.title) or finding.rule
-    remediation = clean(finding.remediation) or "No remediation is recorded for this rule."
+def _rule(finding: Finding, info: RuleInfo | None) -> dict[str, Any]:
+    """Rule metadata from the check's rule catalogue, else from the rule's worst finding."""
+    if info is not None:
+        title = clean(info.title) or finding.rule
+        full = clean(info.description) or title
+        remediation = clean(info.remediation) or clean(finding.remediation)
+    else:
+        title = clean(finding.title) or finding.rule
+        full = f"{title} (reported by the launchgate {finding.check} check)"
+        remediation = clean(finding.remediation)
+    remediation = remediation or "No remediation is recorded for this rule."
     tags = [finding.check, "launchgate"]
     if finding.check in SECURITY_CHECKS:
         tags.append("security")
@@ -59,7 +66,7 @@ def _rule(finding: Finding) -> dict[str, Any]:
         "id": clean(finding.rule),
         "name": clean(finding.rule),
         "shortDescription": {"text": title},
-        "fullDescription": {"text": f"{title} (reported by the launchgate {finding.check} check)"},
+        "fullDescription": {"text": full},
         "help": {"text": remediation, "markdown": f"**Remediation:** {remediation}"},
         "defaultConfiguration": {"level": LEVEL[finding.severity]},
         "properties": {
@@ -154,13 +161,15 @@ def _invocation(report: Report, dropped: int) -> dict[str, Any]:
     return invocation
 
 
-def _rules(findings: Iterable[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _rules(
+    findings: Iterable[Finding], catalogue: Mapping[str, RuleInfo]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for finding in sort_findings(findings):  # worst first: a rule's defaults are its worst case
         if clean(finding.rule) not in index:
             index[clean(finding.rule)] = -1
-            rules.append(_rule(finding))
+            rules.append(_rule(finding, catalogue.get(finding.rule)))
     rules.sort(key=lambda r: str(r["id"]))
     for i, rule in enumerate(rules):
         index[rule["id"]] = i
@@ -185,7 +194,7 @@ def render(
     entries += [(s.finding, s.reason) for s in report.suppressed]
     dropped = max(0, len(entries) - max_results)
     entries = entries[:max_results]  # the worst open findings first, suppressed ones last
-    rules, index = _rules(f for f, _ in entries)
+    rules, index = _rules((f for f, _ in entries), report.rules)
     results = [_result(f, index[clean(f.rule)], root, manifest_path, why) for f, why in entries]
     run: dict[str, Any] = {
         "tool": {

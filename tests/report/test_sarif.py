@@ -319,3 +319,25 @@ def test_default_limit_is_code_scannings() -> None:
     ]
     log = json.loads(sarif.render(make_report(findings)))
     assert len(log["runs"][0]["results"]) == sarif.MAX_RESULTS == 25_000
+
+
+def test_rule_help_comes_from_the_catalogue_when_the_check_gives_one(validator: Any) -> None:
+    import dataclasses
+
+    from launchgate.findings import RuleInfo
+
+    finding = make_finding(rule="env.missing", title="DB_URL is missing in production")
+    report = dataclasses.replace(
+        make_report([finding]),
+        rules={
+            "env.missing": RuleInfo(
+                "env.missing", "Required variable missing", "Long text.", "Set it."
+            )
+        },
+    )
+    log = json.loads(sarif.render(report))
+    validator.validate(log)
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["shortDescription"]["text"] == "Required variable missing"
+    assert rule["fullDescription"]["text"] == "Long text."
+    assert rule["help"]["text"] == "Set it."
