@@ -420,6 +420,12 @@ def env_command(environment: str | None, manifest: Path | None, **common: Any) -
 )
 @click.option("--no-history", is_flag=True, help="Scan the tree and build output only.")
 @click.option(
+    "--staged",
+    is_flag=True,
+    help="Scan only the lines added in the index (git diff --cached): for pre-commit hooks. "
+    "No history, no tree.",
+)
+@click.option(
     "--write-baseline",
     is_flag=True,
     help="Record every current finding in the baseline file so they stop failing.",
@@ -429,6 +435,7 @@ def secrets_command(
     path: Path,
     since: str | None,
     no_history: bool,
+    staged: bool,
     write_baseline: bool,
     manifest: Path | None,
     **common: Any,
@@ -442,6 +449,8 @@ def secrets_command(
         "history": False if no_history else None,
         "write_baseline": write_baseline,
     }
+    if staged:
+        params["staged"] = True
     code = execute(
         root=path.resolve(), manifest=loaded, only=("secrets",), skip=(), params=params, **common
     )

@@ -31,9 +31,11 @@ from launchgate.secretscan.gitwalk import (
     CommitMeta,
     GitError,
     RepoInfo,
+    exclude_pathspecs,
     inspect_repo,
     list_commits,
     run_git,
+    scan_staged,
 )
 from launchgate.secretscan.history import HistoryResult, scan_history
 from launchgate.secretscan.rules import RulePackError, load_rules, user_pack_paths
@@ -51,6 +53,7 @@ from launchgate.secretscan.tree import (
 CHECK_ID = "secrets"
 DEFAULT_MAX_FILE_BYTES = 2_000_000
 _ZERO_SHA = re.compile(r"^0{40}$|^0{64}$")
+_SCOPE_TITLES = {"bundle": "build output", "staged": "staged changes"}
 _CLIENT_EXT = (".js", ".mjs", ".cjs", ".map", ".html", ".htm", ".css", ".json", ".txt", ".wasm")
 
 
@@ -86,6 +89,10 @@ def run(ctx: CheckContext) -> CheckResult:
     since: str | None = ctx.params.get("since") or None
     max_bytes = int(section.get("max_file_bytes") or DEFAULT_MAX_FILE_BYTES)
     exclude: list[str] = [str(p) for p in section.get("exclude") or []]
+    pathspecs = exclude_pathspecs(exclude)
+    staged = bool(ctx.params.get("staged"))
+    if staged and since:
+        raise CheckError("--staged scans the index only; it cannot be combined with --since")
 
     packs = user_pack_paths(ctx.manifest.root, ctx.section("rules").get("packs") or [])
     try:
@@ -96,6 +103,13 @@ def run(ctx: CheckContext) -> CheckResult:
     info = inspect_repo(root)
     notes: list[str] = []
     meta: list[Finding] = []
+    if staged:
+        if info is None:
+            raise CheckError(
+                f"{root} is not a git repository, so there is no index to scan; --staged is "
+                "for pre-commit hooks inside a clone"
+            )
+        return _staged(ctx, info, detector, exclude, pathspecs, started)
     if info is None:
         if want_history or since:
             raise CheckError(
@@ -103,17 +117,17 @@ def run(ctx: CheckContext) -> CheckResult:
                 "inside a clone, or pass --no-history to scan the files only"
             )
         base = root
-        tree_paths = walk_files(base, base)
+        tree_paths = walk_files(base, base, exclude)
     else:
         base = info.toplevel
-        tree_paths = git_tree_files(base)
+        tree_paths = git_tree_files(base, pathspecs)
 
     ctx.progress("secrets: scanning the tree")
     tree = scan_files(base, tree_paths, detector, max_bytes, exclude, ctx.progress)
     bundle_dirs = [str(d) for d in section.get("bundles") or DEFAULT_BUNDLES]
     bundles = scan_files(
         base,
-        bundle_files(base, bundle_dirs),
+        bundle_files(base, bundle_dirs, exclude),
         detector,
         max(max_bytes, BUNDLE_MIN_CAP),
         exclude,
@@ -124,7 +138,7 @@ def run(ctx: CheckContext) -> CheckResult:
     history: HistoryResult | None = None
     order: dict[str, int] = {}
     if info is not None and (want_history or since):
-        history, order = _history(ctx, info, since, detector, packs, notes, meta)
+        history, order = _history(ctx, info, since, detector, packs, pathspecs, notes, meta)
 
     findings, keys = _merge(tree, bundles, history, order, detector, exclude)
     for finding_value in {v for _, v in keys}:
@@ -132,13 +146,7 @@ def run(ctx: CheckContext) -> CheckResult:
 
     baseline_path = _baseline_path(ctx, base)
     if ctx.params.get("write_baseline"):
-        count = write_baseline(baseline_path, ((p.path, p.rule, p.vhash) for p, _ in keys))
-        return CheckResult(
-            check=CHECK_ID,
-            summary=f"wrote {count} accepted secret(s) to {baseline_path} (keyed on path, rule "
-            "and a hash of the secret; commit it, and new secrets will still fail)",
-            duration_ms=int((time.perf_counter() - started) * 1000),
-        )
+        return _write(baseline_path, keys, started)
     baseline = _load_baseline(baseline_path, base)
     kept = [f for f in findings if not _baselined(f, baseline, keys)]
     accepted = len(findings) - len(kept)
@@ -149,6 +157,68 @@ def run(ctx: CheckContext) -> CheckResult:
         check=CHECK_ID,
         findings=tuple(kept + meta),
         summary=summary,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+def _write(path: Path, keys: list[tuple[_Place, str]], started: float) -> CheckResult:
+    count = write_baseline(path, ((p.path, p.rule, p.vhash) for p, _ in keys))
+    return CheckResult(
+        check=CHECK_ID,
+        summary=f"wrote {count} accepted secret(s) to {path} (keyed on path, rule "
+        "and a hash of the secret; commit it, and new secrets will still fail)",
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+# ---------------------------------------------------------------- staged (pre-commit)
+
+
+def _staged(
+    ctx: CheckContext,
+    info: RepoInfo,
+    detector: Detector,
+    exclude: Sequence[str],
+    pathspecs: Sequence[str],
+    started: float,
+) -> CheckResult:
+    """Only the lines the next commit would add: ``git diff --cached``, nothing else."""
+    ctx.progress("secrets: scanning staged changes")
+    batch = scan_staged(info.toplevel, detector, pathspecs)
+    if batch.failed is not None:
+        raise CheckError(f"git diff --cached: {batch.failed}")
+    seen: dict[_Place, _Seen] = {}
+    for raw in batch.hits:
+        if excluded(raw.path, exclude):
+            continue
+        place = _Place(raw.path, raw.rule, value_hash(raw.value))
+        if place in seen:
+            seen[place].occurrences += 1
+        else:
+            seen[place] = _Seen(raw.value, raw.line, raw.column, path=raw.path)
+    keys = [(place, s.value) for place, s in seen.items()]
+    findings = [_finding(place, s, "staged", None, detector) for place, s in seen.items()]
+    for _place, value in keys:
+        ctx.masker.add(value)
+    baseline_path = _baseline_path(ctx, info.toplevel)
+    if ctx.params.get("write_baseline"):
+        return _write(baseline_path, keys, started)
+    baseline = _load_baseline(baseline_path, info.toplevel)
+    kept = [f for f in findings if not _baselined(f, baseline, keys)]
+    parts = [
+        f"scanned staged changes: {batch.added_lines:,} added lines",
+        f"secrets: {len(kept) or 'none'}",
+    ]
+    if batch.binary_files:
+        parts.append(f"{batch.binary_files} binary files skipped")
+    if batch.inline_suppressed:
+        parts.append(f"{batch.inline_suppressed} allowed by inline markers")
+    if len(findings) > len(kept):
+        parts.append(f"{len(findings) - len(kept)} accepted by the baseline")
+    return CheckResult(
+        check=CHECK_ID,
+        findings=tuple(kept),
+        summary="; ".join(parts),
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
 
@@ -174,6 +244,7 @@ def _history(
     since: str | None,
     detector: Detector,
     packs: Sequence[Path],
+    pathspecs: Sequence[str],
     notes: list[str],
     meta: list[Finding],
 ) -> tuple[HistoryResult | None, dict[str, int]]:
@@ -210,7 +281,13 @@ def _history(
         raise CheckError(f"git rev-list {' '.join(revs)}: {exc}") from None
     ctx.progress(f"secrets: history {len(commits)} commits")
     result = scan_history(
-        info.toplevel, commits, detector, packs, info.promisor, progress=ctx.progress
+        info.toplevel,
+        commits,
+        detector,
+        packs,
+        info.promisor,
+        progress=ctx.progress,
+        pathspecs=pathspecs,
     )
     if result.skipped_commits:
         notes.append(f"{len(result.skipped_commits)} commit(s) skipped: objects missing")
@@ -336,6 +413,13 @@ def _finding(
             "is still in the repository's history: anyone with a clone has it."
         )
         remediation = f"Rotate it anyway: deleting is not revoking. {rule.remediation}"
+    elif scope == "staged":
+        message = f"{rule.title} {shown} is staged for commit at {where}."
+        remediation = (
+            f"Remove it from the file and load it from the environment or a secret store, then "
+            f"stage again: it is not committed yet, so nothing needs rewriting. If it was ever "
+            f"pushed, pasted or shared elsewhere, rotate it as well. {rule.remediation}"
+        )
     elif scope == "bundle":
         message = (
             f"{rule.title} {shown} is in build output {where}: it ships to every client{tail}."
@@ -354,7 +438,7 @@ def _finding(
         check=CHECK_ID,
         rule=rule.id,
         severity=_severity(rule.severity, scope, place.path),
-        title=f"{rule.title} in {'build output' if scope == 'bundle' else scope}",
+        title=f"{rule.title} in {_SCOPE_TITLES.get(scope, scope)}",
         message=message,
         location=Location(
             path=place.path,

@@ -14,7 +14,7 @@ import math
 import pkgutil
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -293,16 +293,42 @@ def _generic_noise(value: str, line: str) -> bool:
     )
 
 
-def extend_value(value: str, next_line: str | None) -> str | None:
+_ARMOR_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")
+_FOLLOWING = 8  # PEM/PGP armour headers (Proc-Type, DEK-Info, Version, Comment) and a blank
+
+
+def following_lines(buf: bytes, end: int, prefix: bytes = b"", n: int = _FOLLOWING) -> list[str]:
+    """Up to ``n`` lines after the line ending at ``end`` (each must start with ``prefix``)."""
+    out: list[str] = []
+    pos = end
+    while len(out) < n and pos < len(buf):
+        nxt = buf.find(b"\n", pos + 1)
+        line = buf[pos + 1 : nxt if nxt >= 0 else len(buf)]
+        if not line.startswith(prefix):
+            break
+        out.append(line[len(prefix) :].decode("utf-8", "replace").rstrip("\r"))
+        if nxt < 0:
+            break
+        pos = nxt
+    return out
+
+
+def extend_value(value: str, following: Sequence[str] = ()) -> str | None:
     """Multiline rules (PEM keys): add the start of the body so each key hashes apart.
 
-    None when there is no body at all (a header in code that builds or parses PEM text).
+    Armour header lines (``Version: GnuPG``, ``Comment:``, ``Proc-Type: 4,ENCRYPTED``,
+    ``DEK-Info:``) and blank lines between the header and the body are skipped. None when there
+    is no body at all (a header in code that builds or parses PEM text).
     """
-    tail = value.rsplit("-----", 1)[-1].replace("\\n", "").replace("\\r", "")
-    if len(tail) >= 20:
-        return value
-    body = (next_line or "").strip().strip("+").strip()
-    m = _B64ISH.match(body)
-    if m is None or len(m.group(0)) < 20:
-        return None
-    return f"{value}\n{m.group(0)[:80]}"
+    tail = value.rsplit("-----", 1)[-1].replace("\\r", "").split("\\n")[-1]
+    if len(tail) >= 20 and _B64ISH.fullmatch(tail):
+        return value  # the body follows on the same line (JSON with escaped newlines)
+    for line in following:
+        body = line.strip().strip("+").strip()
+        if not body or _ARMOR_HEADER.match(body):
+            continue
+        m = _B64ISH.match(body)
+        if m is None or len(m.group(0)) < 20:
+            return None
+        return f"{value}\n{m.group(0)[:80]}"
+    return None

@@ -20,7 +20,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector, extend_value
+from launchgate.secretscan.detector import (
+    NEXTLINE_MARKER,
+    Detector,
+    extend_value,
+    following_lines,
+)
 
 _SEP = "\x1f"
 LOG_FORMAT = "--format=%x01%H%x1f%an%x1f%ae%x1f%aI"
@@ -48,6 +53,9 @@ def git_env() -> dict[str, str]:
         GIT_NO_LAZY_FETCH="1",
         GIT_OPTIONAL_LOCKS="0",
     )
+    for name in ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS"):
+        env.pop(name, None)  # our exclude pathspecs use magic; the user's env must not disable it
+    env.pop("GIT_ICASE_PATHSPECS", None)
     return env
 
 
@@ -68,6 +76,29 @@ def git_prefix(promisor: str | None = None) -> list[str]:
         # Partial clone: never fetch missing objects during a scan; they are skipped and counted.
         args += ["-c", f"remote.{promisor}.url=file:///nonexistent/launchgate-no-lazy-fetch"]
     return args
+
+
+def exclude_pathspecs(patterns: Sequence[str]) -> list[str]:
+    """The manifest's ``exclude`` globs as git pathspecs, so git never even reads those files.
+
+    Each pathspec excludes a subset of what :func:`launchgate.secretscan.tree.excluded` does (a
+    git glob's ``*`` stops at ``/``; fnmatch's does not), so filtering the results again in Python
+    keeps tree, history and staged scopes in exact agreement.
+    """
+    out: list[str] = []
+    for raw in patterns:
+        pattern = raw.strip()
+        while pattern.startswith("./"):
+            pattern = pattern[2:]
+        pattern = pattern.rstrip("/")
+        if not pattern or pattern in {"*", "**"}:
+            continue  # excluding everything is surely a mistake; the Python filter still applies
+        if "/" not in pattern:
+            pattern = "**/" + pattern  # a bare name matches at any depth
+        out.append(f":(exclude,glob){pattern}")
+        if not pattern.endswith("/**"):
+            out.append(f":(exclude,glob){pattern}/**")  # and everything under such a directory
+    return out
 
 
 def run_git(
@@ -232,12 +263,7 @@ class PatchScanner:
         for hit in hits:
             value = hit.value
             if hit.extend:
-                nxt_end = buf.find(b"\n", le + 1)
-                nxt = buf[le + 1 : nxt_end if nxt_end >= 0 else len(buf)]
-                if nxt[: self.width] == b"+" * self.width:
-                    extended = extend_value(value, nxt[self.width :].decode("utf-8", "replace"))
-                else:
-                    extended = extend_value(value, None)
+                extended = extend_value(value, following_lines(buf, le, b"+" * self.width))
                 if extended is None:
                     continue
                 value = extended
@@ -301,24 +327,35 @@ class PatchScanner:
                     self.path = path[2:] if path.startswith("b/") else path
 
 
-def _log_args(promisor: str | None) -> list[str]:
-    return [
+_DIFF_FLAGS = (
+    "-p",
+    "-U0",
+    "-M",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--no-relative",
+)
+
+
+def _log_args(promisor: str | None, pathspecs: Sequence[str] = ()) -> list[str]:
+    args = [
         *git_prefix(promisor),
         "log",
         "--no-walk=unsorted",
         "--stdin",
         LOG_FORMAT,
-        "-p",
-        "-U0",
         "--cc",
-        "-M",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        "--no-relative",
+        *_DIFF_FLAGS,
     ]
+    return [*args, "--", *pathspecs] if pathspecs else args
+
+
+def _staged_args(pathspecs: Sequence[str] = ()) -> list[str]:
+    args = [*git_prefix(), "diff", "--cached", *_DIFF_FLAGS]
+    return [*args, "--", *pathspecs] if pathspecs else args
 
 
 def _chunks(stream: int) -> Iterator[bytes]:
@@ -371,25 +408,52 @@ def _chunks(stream: int) -> Iterator[bytes]:
 
 
 def scan_commits(
-    root: Path, commits: Sequence[str], detector: Detector, promisor: str | None = None
+    root: Path,
+    commits: Sequence[str],
+    detector: Detector,
+    promisor: str | None = None,
+    pathspecs: Sequence[str] = (),
 ) -> BatchResult:
     """Scan what ``commits`` added (one ``git log`` process, streamed)."""
+    stdin = "".join(f"{c}\n" for c in commits).encode()
+    return _scan_patch(root, _log_args(promisor, pathspecs), stdin, detector)
+
+
+STAGED = CommitMeta("", "", "", "")  # the index: what the next commit would add
+
+
+def scan_staged(root: Path, detector: Detector, pathspecs: Sequence[str] = ()) -> BatchResult:
+    """Scan the lines added in the index (``git diff --cached``): the pre-commit scope.
+
+    Works before the first commit too (git then diffs the index against the empty tree).
+    """
+    return _scan_patch(root, _staged_args(pathspecs), None, detector, STAGED)
+
+
+def _scan_patch(
+    root: Path,
+    args: list[str],
+    stdin: bytes | None,
+    detector: Detector,
+    commit: CommitMeta | None = None,
+) -> BatchResult:
     result = BatchResult()
     scanner = PatchScanner(detector, result)
+    scanner.commit = commit  # a plain diff has no commit headers: every hit belongs to this
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
-            _log_args(promisor),
+            args,
             cwd=root,
             env=git_env(),
-            stdin=subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=err,
         )
-        assert proc.stdin is not None
         assert proc.stdout is not None
-        # git reads every revision from stdin before it writes anything, so this cannot block.
-        proc.stdin.write("".join(f"{c}\n" for c in commits).encode())
-        proc.stdin.close()
+        if proc.stdin is not None:
+            # git reads every revision from stdin before it writes anything: cannot block.
+            proc.stdin.write(stdin or b"")
+            proc.stdin.close()
         try:
             for chunk in _chunks(proc.stdout.fileno()):
                 scanner.feed(chunk)
@@ -399,7 +463,7 @@ def scan_commits(
         if code != 0:
             err.seek(0)
             lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            result.failed = lines[-1] if lines else f"git log exited with {code}"
+            result.failed = lines[-1] if lines else f"git exited with {code}"
     return result
 
 

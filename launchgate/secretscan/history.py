@@ -71,31 +71,40 @@ def scan_history(
     promisor: str | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    pathspecs: Sequence[str] = (),
 ) -> HistoryResult:
-    """Scan what each of ``commits`` added; ``workers=1`` keeps everything in this process."""
+    """Scan what each of ``commits`` added; ``workers=1`` keeps everything in this process.
+
+    ``pathspecs`` (the manifest's excludes, see ``exclude_pathspecs``) go to ``git log`` itself,
+    so excluded files are never diffed.
+    """
     out = HistoryResult(commits=len(commits))
     if not commits:
         return out
     n = workers or default_workers()
     if n == 1 or (workers is None and len(commits) <= IN_PROCESS_MAX_COMMITS):
         for shard in plan_shards(commits, 1):
-            _settle(
-                root, shard, scan_commits(root, shard, detector, promisor), detector, promisor, out
-            )
+            one = scan_commits(root, shard, detector, promisor, pathspecs)
+            _settle(root, shard, one, detector, promisor, pathspecs, out)
         return out
     shards = plan_shards(commits, n)
     done = 0
-    for shard, batch in _run_workers(root, shards, n, packs, promisor):
+    for shard, batch in _run_workers(root, shards, n, packs, promisor, pathspecs):
         if batch is None:  # its worker died: do that shard here rather than lose it
-            batch = scan_commits(root, shard, detector, promisor)
-        _settle(root, shard, batch, detector, promisor, out)
+            batch = scan_commits(root, shard, detector, promisor, pathspecs)
+        _settle(root, shard, batch, detector, promisor, pathspecs, out)
         done += len(shard)
         progress(f"secrets: history {done}/{len(commits)} commits")
     return out
 
 
 def _run_workers(
-    root: Path, shards: list[list[str]], n: int, packs: Sequence[Path], promisor: str | None
+    root: Path,
+    shards: list[list[str]],
+    n: int,
+    packs: Sequence[Path],
+    promisor: str | None,
+    pathspecs: Sequence[str],
 ) -> Iterator[tuple[list[str], BatchResult | None]]:
     """Feed shards to ``n`` worker processes (one feeding thread each); yield as they finish."""
     todo: queue.Queue[list[str]] = queue.Queue()
@@ -106,6 +115,7 @@ def _run_workers(
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "launchgate.secretscan.worker", str(root), promisor or ""]
     cmd += [str(p) for p in packs]
+    cmd += ["--", *pathspecs]
 
     def drive() -> None:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
@@ -157,15 +167,19 @@ def _settle(
     batch: BatchResult,
     detector: Detector,
     promisor: str | None,
+    pathspecs: Sequence[str],
     out: HistoryResult,
 ) -> None:
     """Keep a shard's results; if git stopped early, finish it one commit at a time."""
     out.absorb(batch)
     if batch.failed is None:
         return
-    start = max(0, len(batch.commits_seen) - 1)
-    for commit in shard[start:]:
-        single = scan_commits(root, [commit], detector, promisor)
+    # Resume at the last commit git showed (it may be incomplete). Not a count: with exclude
+    # pathspecs git skips commits that touch only excluded files.
+    index = {sha: i for i, sha in enumerate(shard)}
+    start = max((index.get(sha, -1) for sha in batch.commits_seen), default=0)
+    for commit in shard[max(start, 0) :]:
+        single = scan_commits(root, [commit], detector, promisor, pathspecs)
         if single.failed is None:
             out.absorb(single)
         else:

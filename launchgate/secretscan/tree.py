@@ -10,9 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector, extend_value, path_matches
+from launchgate.secretscan.detector import (
+    NEXTLINE_MARKER,
+    Detector,
+    extend_value,
+    following_lines,
+    path_matches,
+)
 from launchgate.secretscan.gitwalk import run_git
 
 DEFAULT_BUNDLES = ("dist", "build", ".next/static", "out")
@@ -43,24 +50,56 @@ class TreeResult:
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
-    return any(path_matches(path, p) or path.startswith(p.rstrip("/") + "/") for p in patterns)
+    """The manifest's ``secrets.exclude``: a pattern excludes a path it matches (see
+    :func:`path_matches`) and everything under a directory it matches (``vendor``, ``vendor/``,
+    ``vendor/**``, ``**/node_modules`` and a bare ``node_modules`` at any depth)."""
+    if not patterns:
+        return False
+    cleaned = _clean(tuple(patterns))
+    if any(path_matches(path, p) for p in cleaned):
+        return True
+    parent = path.rpartition("/")[0]
+    return bool(parent) and _dir_excluded(parent, cleaned)
 
 
-def git_tree_files(toplevel: Path) -> list[str]:
-    """Tracked files plus untracked files that are not ignored, relative to the top level."""
-    proc = run_git(toplevel, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+@lru_cache(maxsize=8)
+def _clean(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = (p.strip().removeprefix("./").rstrip("/") for p in patterns)
+    return tuple(p for p in cleaned if p)
+
+
+@lru_cache(maxsize=65536)
+def _dir_excluded(directory: str, patterns: tuple[str, ...]) -> bool:
+    """Directories repeat for every file in them: cached, each checked once per pattern set."""
+    if any(path_matches(directory, p) for p in patterns):
+        return True
+    parent = directory.rpartition("/")[0]
+    return bool(parent) and _dir_excluded(parent, patterns)
+
+
+def git_tree_files(toplevel: Path, pathspecs: Sequence[str] = ()) -> list[str]:
+    """Tracked files plus untracked files that are not ignored, relative to the top level.
+
+    ``pathspecs`` (exclusions) keep git from even listing excluded directories.
+    """
+    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    proc = run_git(toplevel, *args, *(["--", *pathspecs] if pathspecs else []))
     names = proc.stdout.split(b"\0")
     return list(dict.fromkeys(n.decode("utf-8", "surrogateescape") for n in names if n))
 
 
-def walk_files(base: Path, under: Path) -> list[str]:
-    """Every file below ``under`` (not following symlinks), relative to ``base``; skips .git."""
+def walk_files(base: Path, under: Path, exclude: Sequence[str] = ()) -> list[str]:
+    """Every file below ``under`` (not following symlinks), relative to ``base``; skips .git
+    and never descends into an excluded directory."""
     out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(under):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
+        rel = Path(dirpath).relative_to(base).as_posix()
+        rel = "" if rel == "." else rel + "/"
+        dirnames[:] = [
+            d for d in dirnames if d != ".git" and not excluded(display_path(rel + d), exclude)
+        ]
         for name in filenames:
-            full = Path(dirpath, name)
-            out.append(full.relative_to(base).as_posix())
+            out.append(rel + name)
     return out
 
 
@@ -135,20 +174,18 @@ def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> 
         for hit in hits:
             value = hit.value
             if hit.extend:
-                nxt_end = data.find(b"\n", le + 1)
-                nxt = data[le + 1 : nxt_end if nxt_end >= 0 else len(data)]
-                extended = extend_value(value, nxt.decode("utf-8", "replace"))
+                extended = extend_value(value, following_lines(data, le))
                 if extended is None:
                     continue
                 value = extended
             out.hits.append(FileHit(path, line_no, hit.column, hit.rule, value))
 
 
-def bundle_files(root: Path, dirs: Sequence[str]) -> list[str]:
+def bundle_files(root: Path, dirs: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
     """Files under the build-output directories that exist (relative to ``root``)."""
     files: list[str] = []
     for d in dirs:
         target = (root / d).resolve()
         if target.is_dir() and target.is_relative_to(root.resolve()):
-            files.extend(walk_files(root.resolve(), target))
+            files.extend(walk_files(root.resolve(), target, exclude))
     return list(dict.fromkeys(files))

@@ -1,4 +1,4 @@
-"""History worker: ``python -m launchgate.secretscan.worker ROOT PROMISOR [PACK...]``.
+"""History worker: ``python -m launchgate.secretscan.worker ROOT PROMISOR [PACK...] -- [SPEC...]``.
 
 A plain subprocess rather than a multiprocessing pool: pools re-import the parent's ``__main__``
 (``python -m launchgate`` would start the CLI again in every worker, and code run from stdin or
@@ -18,7 +18,9 @@ from launchgate.secretscan.rules import load_rules
 
 
 def main(argv: list[str]) -> int:
-    root, promisor, *packs = argv
+    root, promisor, *rest = argv
+    cut = rest.index("--") if "--" in rest else len(rest)
+    packs, pathspecs = rest[:cut], rest[cut + 1 :]
     detector = Detector(load_rules([Path(p) for p in packs]))
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     while True:
@@ -26,7 +28,8 @@ def main(argv: list[str]) -> int:
             shard = pickle.load(source)  # noqa: S301 - our parent's pipe
         except EOFError:
             return 0
-        pickle.dump(scan_commits(Path(root), shard, detector, promisor or None), sink)
+        batch = scan_commits(Path(root), shard, detector, promisor or None, pathspecs)
+        pickle.dump(batch, sink)
         sink.flush()
 
 
