@@ -104,14 +104,18 @@ Matcher = Callable[[str], Iterator[tuple[str, int]]]
 
 def _regex_matcher(pattern: str) -> Matcher:
     compiled = re.compile(pattern)
-    group: str | int = "secret" if "secret" in compiled.groupindex else 0
+    # ``secret``, or ``secret2``, ``secret3``... in alternatives: the first one that matched.
+    groups: list[str | int] = sorted(
+        (g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=lambda g: len(g)
+    ) or [0]
     quoted = "q" in compiled.groupindex
 
     def run(text: str) -> Iterator[tuple[str, int]]:
         for m in compiled.finditer(text):
-            value = m.group(group)
-            if not value:
+            group = next((g for g in groups if m.group(g)), None)
+            if group is None:
                 continue
+            value = m.group(group)
             if quoted and not m.group("q") and _IDENTIFIER.match(value):
                 continue  # an unquoted bare word is a variable name, not a literal
             yield value, m.start(group)
