@@ -105,9 +105,8 @@ Matcher = Callable[[str], Iterator[tuple[str, int]]]
 def _regex_matcher(pattern: str) -> Matcher:
     compiled = re.compile(pattern)
     # ``secret``, or ``secret2``, ``secret3``... in alternatives: the first one that matched.
-    groups: list[str | int] = sorted(
-        (g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=lambda g: len(g)
-    ) or [0]
+    named = sorted((g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=len)
+    groups: list[str | int] = [*named] or [0]
     quoted = "q" in compiled.groupindex
 
     def run(text: str) -> Iterator[tuple[str, int]]:
