@@ -27,9 +27,13 @@ NEXTLINE_MARKER = "pragma: allowlist nextline secret"
 MAX_LINE = 4096  # longer lines (minified bundles) are scanned in windows around keyword hits
 _WINDOW_BEFORE = 256
 _WINDOW_AFTER = 1024
+_WINDOW_MARGIN = 600  # longest value expected after its keyword (1Password tokens ~ 450)
 _CACHE_LIMIT = 400_000
 _B64ISH = re.compile(r"[A-Za-z0-9+/=_-]+")
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z_$.]*$")
+# A single word or a camel/Pascal-case name ("Kennwort", "userPassword"): a label, translation
+# or field name. Generic rules only; a real password that is one plain word is missed, knowingly.
+_WORDLIKE = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$")
 
 
 @dataclass(frozen=True)
@@ -202,11 +206,13 @@ class Detector:
         out: list[Hit] = []
         last_end = -1
         for m in self.prefilter.finditer(low):
-            if m.start() < last_end:
-                continue
+            if m.start() + _WINDOW_MARGIN <= last_end:
+                continue  # the previous window holds this hit and any value that follows it
             start = max(0, m.start() - _WINDOW_BEFORE)
             last_end = min(len(text), m.start() + _WINDOW_AFTER)
             for hit in self._analyse(text[start:last_end]):
+                if last_end < len(text) and hit.column - 1 + len(hit.value) >= last_end - start:
+                    continue  # cut by the window's end: a later window sees it whole
                 key = (hit.rule, hit.value)
                 if key not in seen:
                     seen.add(key)
@@ -292,6 +298,7 @@ def _generic_noise(value: str, line: str) -> bool:
         or heuristic.is_templated_secret(value)
         or heuristic.is_prefixed_with_dollar_sign(value)
         or heuristic.is_indirect_reference(line)
+        or _WORDLIKE.match(value) is not None
         or not _B64ISH.search(value)
     )
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from launchgate.checkapi import CheckError
+from launchgate.redact import redact
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import exclude_pathspecs, list_commits
 from launchgate.secretscan.history import scan_history
@@ -205,3 +206,16 @@ def test_armour_header_without_a_body_is_not_a_key(repo: GitRepo, scan):
     code = 'HEADER = "-----BEGIN PGP PRIVATE KEY BLOCK-----"\nVERSION = "Version: GnuPG"\n\n\n'
     repo.commit("parser", {"pgp.py": code})
     assert secrets_of(scan(repo.path)) == []
+
+
+def test_minified_line_secret_just_past_an_earlier_keyword_window(repo: GitRepo, scan):
+    """A keyword ~1 KB before a token must not hide it (windows used to skip such hits)."""
+    head = "var x='eyJ';"  # a keyword at 8: its window ends at 8 + 1024
+    filler = "function a(b){return b+1};" * 38 + " " * 8
+    token = github_token()
+    line = head + filler + f'var k="{token}";' + filler * 20
+    assert line.index(token) < 8 + 1024 < line.index(token) + len(token)
+    repo.commit("bundle", {"public/app.min.js": line + "\n"})
+    [f] = secrets_of(scan(repo.path))
+    assert f.rule == "secrets.github-token"
+    assert f.details["redacted"] == redact(token)
