@@ -7,6 +7,9 @@ commit that introduced it); one deleted since is a history finding that still sa
 
 from __future__ import annotations
 
+import dataclasses
+import glob
+import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -15,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec
-from launchgate.findings import CheckResult, Finding, Location, Severity, fingerprint_of
+from launchgate.findings import (
+    CheckResult,
+    Finding,
+    Location,
+    RuleInfo,
+    Severity,
+    fingerprint_of,
+)
+from launchgate.manifest import Manifest
 from launchgate.redact import redact, value_hash
 from launchgate.registry import register
 from launchgate.secretscan.baseline import (
@@ -38,6 +49,7 @@ from launchgate.secretscan.gitwalk import (
     scan_staged,
 )
 from launchgate.secretscan.history import HistoryResult, scan_history
+from launchgate.secretscan.proof import unproven
 from launchgate.secretscan.rules import RulePackError, load_rules, user_pack_paths
 from launchgate.secretscan.tree import (
     BUNDLE_MIN_CAP,
@@ -78,6 +90,34 @@ class _Seen:
 
 
 def run(ctx: CheckContext) -> CheckResult:
+    """Scan, then give paths relative to ``ctx.root`` like every check (git gives them from the
+    top level; fingerprints and the baseline keep the top-level form, stable wherever it runs)."""
+    result = _scan(ctx)
+    top = _toplevel(ctx.root)
+    if top is None or top == ctx.root.resolve():
+        return result
+    findings = tuple(_from_root(f, top, ctx.root.resolve()) for f in result.findings)
+    return dataclasses.replace(result, findings=findings)
+
+
+def _toplevel(root: Path) -> Path | None:
+    if not root.is_dir():
+        return None
+    proc = run_git(root.resolve(), "rev-parse", "--show-toplevel")
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
+
+
+def _from_root(finding: Finding, top: Path, root: Path) -> Finding:
+    path = finding.location.path
+    if not path:
+        return finding
+    moved = Path(os.path.relpath(top / path, root)).as_posix()
+    return dataclasses.replace(finding, location=dataclasses.replace(finding.location, path=moved))
+
+
+def _scan(ctx: CheckContext) -> CheckResult:
     started = time.perf_counter()
     section = ctx.section("secrets")
     root = ctx.root.resolve()
@@ -89,18 +129,17 @@ def run(ctx: CheckContext) -> CheckResult:
     since: str | None = ctx.params.get("since") or None
     max_bytes = int(section.get("max_file_bytes") or DEFAULT_MAX_FILE_BYTES)
     exclude: list[str] = [str(p) for p in section.get("exclude") or []]
-    pathspecs = exclude_pathspecs(exclude)
     staged = bool(ctx.params.get("staged"))
     if staged and since:
         raise CheckError("--staged scans the index only; it cannot be combined with --since")
 
     packs = user_pack_paths(ctx.manifest.root, ctx.section("rules").get("packs") or [])
-    try:
-        detector = Detector(load_rules(packs))
-    except (RulePackError, ValueError) as exc:
-        raise CheckError(f"rule pack: {exc}") from None
+    detector = _detector(packs)
 
     info = inspect_repo(root)
+    # The user's own rule packs hold example secrets by design: never scan them.
+    exclude += _relative_globs(packs, info.toplevel if info is not None else root)
+    pathspecs = exclude_pathspecs(exclude)
     notes: list[str] = []
     meta: list[Finding] = []
     if staged:
@@ -159,6 +198,30 @@ def run(ctx: CheckContext) -> CheckResult:
         summary=summary,
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
+
+
+def _detector(packs: Sequence[Path]) -> Detector:
+    """Built-in and user rules; a user pack whose own examples fail is refused."""
+    try:
+        detector = Detector(load_rules(packs))
+    except (RulePackError, ValueError) as exc:
+        raise CheckError(f"rule pack: {exc}") from None
+    problems = unproven(detector, {str(p) for p in packs})
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise CheckError("rule pack examples do not hold: " + "; ".join(problems[:3]) + more)
+    return detector
+
+
+def _relative_globs(paths: Sequence[Path], base: Path) -> list[str]:
+    """Exclude globs for ``paths`` inside ``base``, escaped (a name may hold ``[`` or ``*``)."""
+    out = []
+    for path in paths:
+        try:
+            out.append(glob.escape(path.resolve().relative_to(base.resolve()).as_posix()))
+        except ValueError:
+            continue
+    return out
 
 
 def _write(path: Path, keys: list[tuple[_Place, str]], started: float) -> CheckResult:
@@ -544,11 +607,21 @@ def _configured(_manifest: Any) -> bool:
     return True
 
 
+def _catalogue(manifest: Manifest) -> list[RuleInfo]:
+    """Every detector's title, description and remediation, for SARIF rule help."""
+    packs = user_pack_paths(manifest.root, manifest.section("rules").get("packs") or [])
+    return [
+        RuleInfo(r.id, r.title, r.description, r.remediation, r.severity)
+        for r in load_rules(packs).rules
+    ]
+
+
 SPEC = register(
     CheckSpec(
         id=CHECK_ID,
         title="Secrets in the tree, the git history and build output",
         run=run,
         configured=_configured,
+        rules=lambda manifest: _catalogue(manifest),
     )
 )

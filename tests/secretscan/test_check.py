@@ -10,6 +10,7 @@ import pytest
 
 from launchgate.checkapi import CheckError
 from launchgate.findings import Severity
+from launchgate.manifest import Manifest
 from launchgate.redact import redact
 from launchgate.secretscan.baseline import DEFAULT_BASELINE
 from tests.fixtures.gitrepo import GitRepo
@@ -393,3 +394,52 @@ def test_git_log_config_of_the_user_does_not_break_parsing(repo: GitRepo, scan):
 
 def test_subprocess_git_available():
     assert subprocess.run(["git", "--version"], capture_output=True, check=True).returncode == 0
+
+
+USER_PACK = """\
+kind: secrets
+rules:
+  - id: secrets.acme-deploy-token
+    title: ACME deploy token
+    regex: '\\b(?P<secret>acme_dt_[A-Za-z0-9]{{32}})\\b'
+    keywords: [acme_dt_]
+    severity: blocker
+    remediation: Revoke it in the ACME console.
+    examples:
+      positive: ['ACME_TOKEN=acme_dt_{good}']
+      negative: ['ACME_TOKEN={negative}']
+"""
+
+
+def _pack_repo(repo: GitRepo, negative: str) -> None:
+    good = rand(32)
+    pack = USER_PACK.format(good=good, negative=negative)
+    repo.commit("pack", {"rules/acme.yml": pack, "deploy.py": f'T = "acme_dt_{rand(32)}"\n'})
+
+
+def test_user_pack_detects_and_its_own_file_is_not_scanned(repo: GitRepo, scan) -> None:
+    _pack_repo(repo, negative="acme_dt_" + "x" * 32)
+    result = scan(repo.path, {"rules": {"packs": ["rules/acme.yml"]}})
+    hits = [f for f in result.findings if f.rule == "secrets.acme-deploy-token"]
+    assert [f.location.path for f in hits] == ["deploy.py"]
+
+
+def test_user_pack_whose_examples_fail_is_refused_without_showing_them(repo: GitRepo, scan) -> None:
+    bad_negative = "acme_dt_" + rand(32)  # the rule flags it: the pack contradicts itself
+    _pack_repo(repo, negative=bad_negative)
+    with pytest.raises(CheckError, match="negative example #1 is flagged") as caught:
+        scan(repo.path, {"rules": {"packs": ["rules/acme.yml"]}})
+    assert bad_negative not in str(caught.value)
+
+
+def test_rule_catalogue_describes_builtin_and_user_rules(repo: GitRepo) -> None:
+    from launchgate.secretscan.check import SPEC
+
+    _pack_repo(repo, negative="nothing here")
+    manifest = Manifest(
+        path=repo.path / "launchready.yml",
+        data={"version": 1, "rules": {"packs": ["rules/acme.yml"]}},
+    )
+    catalogue = {r.id: r for r in SPEC.rules(manifest)}
+    assert catalogue["secrets.acme-deploy-token"].title == "ACME deploy token"
+    assert catalogue["secrets.github-token"].remediation

@@ -219,3 +219,39 @@ def test_minified_line_secret_just_past_an_earlier_keyword_window(repo: GitRepo,
     [f] = secrets_of(scan(repo.path))
     assert f.rule == "secrets.github-token"
     assert f.details["redacted"] == redact(token)
+
+
+def test_paths_are_relative_to_the_scanned_directory_in_a_monorepo(tmp_path: Path) -> None:
+    """Like every check, secrets reports paths from ctx.root, even though git works from the top."""
+    import subprocess
+    import sys
+
+    repo = tmp_path / "mono"
+    (repo / "site").mkdir(parents=True)
+    (repo / "api").mkdir()
+    token = "ghp_" + "Zr8kQ2mP4xW7nB1vC9tY6uH3jL5sD0fGa1b2"
+    (repo / "site" / "deploy.sh").write_text(f"TOKEN={token}\n")
+    (repo / "api" / "client.py").write_text(f'TOKEN = "{token}"\n')
+    env = {
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "launchgate", "secrets", ".", "-f", "json"],
+        cwd=repo / "site",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    import json
+
+    paths = sorted(f["location"]["path"] for f in json.loads(done.stdout)["findings"])
+    assert paths == ["../api/client.py", "deploy.sh"]
