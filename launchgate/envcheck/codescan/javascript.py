@@ -10,8 +10,9 @@ before them). Recognised reads: ``process.env.X``, ``process.env["X"]``, ``proce
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from launchgate.envcheck.codescan.lexing import LexerBase, Token
+from launchgate.envcheck.codescan.lexing import token_is as _is
 from launchgate.envcheck.codescan.model import EnvRead
 
 _IDENT_START = re.compile(r"[A-Za-z_$\u00c0-\uffff]")
@@ -35,24 +36,10 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VITE_BUILTINS = frozenset({"MODE", "DEV", "PROD", "SSR", "BASE_URL"})
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "id" | "str" | "num" | "punct" | "tpl" (a template literal piece) | "regex"
-    text: str
-    line: int
-
-
-class _Lexer:
+class _Lexer(LexerBase):
     def __init__(self, source: str) -> None:
-        self.src = source
-        self.pos = 0
-        self.line = 1
-        self.tokens: list[Token] = []
+        super().__init__(source)
         self.brace_stack: list[str] = []  # "code" for "{", "tpl" for a template's "${"
-
-    def _advance_to(self, end: int) -> None:
-        self.line += self.src.count("\n", self.pos, end)
-        self.pos = end
 
     def _regex_allowed(self) -> bool:
         if not self.tokens:
@@ -167,20 +154,10 @@ class _Lexer:
                 self._punct(op)
         return self.tokens
 
-    def _punct(self, text: str) -> None:
-        self.tokens.append(Token("punct", text, self.line))
-        self._advance_to(self.pos + len(text))
-
 
 def tokenize(source: str) -> list[Token]:
     """Code tokens only: comments vanish, strings and templates become single tokens."""
     return _Lexer(source).run()
-
-
-def _is(tokens: list[Token], i: int, kind: str, *texts: str) -> bool:
-    return (
-        0 <= i < len(tokens) and tokens[i].kind == kind and (not texts or tokens[i].text in texts)
-    )
 
 
 def _dot(tokens: list[Token], i: int) -> bool:

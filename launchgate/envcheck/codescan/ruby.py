@@ -9,8 +9,9 @@ Recognised reads: ``ENV["X"]``, ``ENV.fetch("X"[, d])`` (a default or a block ma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from launchgate.envcheck.codescan.lexing import LexerBase, Token
+from launchgate.envcheck.codescan.lexing import token_is as _is
 from launchgate.envcheck.codescan.model import EnvRead
 
 _IDENT = re.compile(r"[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\u00c0-\uffff]*[?!]?")
@@ -27,26 +28,12 @@ _CHAR_LITERAL = re.compile(r"\?[A-Za-z0-9_'\"](?![A-Za-z0-9_])")
 _NUMBER = re.compile(r"[0-9][0-9A-Za-z_.]*")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "id" | "str" (constant string) | "dstr" (interpolated) | "num" | "punct"
-    text: str
-    line: int
-
-
-class _Lexer:
+class _Lexer(LexerBase):
     def __init__(self, source: str) -> None:
-        self.src = source
-        self.pos = 0
-        self.line = 1
-        self.tokens: list[Token] = []
+        super().__init__(source)
         self.heredocs: list[tuple[str, bool]] = []  # (terminator, indented) pending at "\n"
         self.interp: list[int] = []  # brace depth at each open "#{"
         self.resume: list[tuple[str, bool, str | None]] = []  # the string each "#{" interrupts
-
-    def _advance_to(self, end: int) -> None:
-        self.line += self.src.count("\n", self.pos, end)
-        self.pos = end
 
     def _value_expected(self) -> bool:
         """Would a ``/`` or ``%`` here start a literal rather than divide?"""
@@ -164,19 +151,9 @@ class _Lexer:
                 self._punct(op)
         return self.tokens
 
-    def _punct(self, text: str) -> None:
-        self.tokens.append(Token("punct", text, self.line))
-        self._advance_to(self.pos + len(text))
-
 
 def tokenize(source: str) -> list[Token]:
     return _Lexer(source).run()
-
-
-def _is(tokens: list[Token], i: int, kind: str, *texts: str) -> bool:
-    return (
-        0 <= i < len(tokens) and tokens[i].kind == kind and (not texts or tokens[i].text in texts)
-    )
 
 
 def _const_string(tokens: list[Token], i: int) -> Token | None:
