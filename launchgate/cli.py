@@ -324,6 +324,12 @@ def _guard(func: F) -> F:
             raise
         except KeyboardInterrupt:
             raise ExitError("interrupted") from None
+        except BrokenPipeError:
+            # The reader went away (``launchgate rules | head``): stop quietly, as Unix tools do.
+            # Python's documented recipe: point stdout at devnull so the exit flush cannot fail.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FAIL)
         except Exception as exc:
             if kwargs.get("verbose") or os.environ.get("LAUNCHGATE_DEBUG"):
                 raise
@@ -496,6 +502,49 @@ def init(target: Path, force: bool) -> None:
     text = starter_manifest(target.resolve().parent)
     _write(target, text)
     click.echo(f"wrote {target}; edit it, then run `launchgate validate` and `launchgate run`")
+
+
+@main.command()
+@click.option("--check", "check_id", help="Only this check's rules (env, secrets...).")
+@click.option(
+    "--manifest",
+    "-m",
+    type=click.Path(path_type=Path),
+    envvar="LAUNCHGATE_MANIFEST",
+    help="Include the rule packs this manifest adds (default: ./launchready.yml if any).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_guard
+def rules(check_id: str | None, manifest: Path | None, as_json: bool) -> None:
+    """List the rules launchgate can report: id, default severity and title."""
+    import json
+
+    loaded = _load(manifest, Path("."), required=False)
+    registry = load_builtin_checks()
+    if check_id is not None and check_id not in registry:
+        raise ExitError(f"unknown check {check_id!r}; available: {', '.join(registry)}")
+    infos = [
+        info
+        for spec in registry.values()
+        if check_id in (None, spec.id)
+        for info in spec.rules(loaded)
+    ]
+    if as_json:
+        rows = [
+            {
+                "id": i.id,
+                "severity": i.severity.value if i.severity else None,
+                "title": i.title,
+                "description": i.description,
+                "remediation": i.remediation,
+            }
+            for i in infos
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for info in infos:
+        severity = info.severity.value if info.severity else "-"
+        click.echo(f"{info.id:<44} {severity:<8} {info.title}")
 
 
 @main.command()

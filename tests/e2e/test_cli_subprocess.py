@@ -101,3 +101,23 @@ def test_a_hanging_check_times_out_and_the_process_exits(tmp_path: Path) -> None
     )
     assert result.returncode == 2
     assert "timed out after 0.5 s (checks.env.timeout_s)" in result.stdout
+
+
+def test_rules_lists_every_check_and_survives_a_closed_pipe(tmp_path: Path) -> None:
+    result = launchgate("rules", cwd=tmp_path)
+    assert result.returncode == 0
+    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    assert "env.missing" in ids
+    assert "secrets.github-token" in ids
+    assert len(ids) == len(set(ids))
+    head = subprocess.run(
+        f"{sys.executable} -m launchgate rules | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert head.stdout.startswith("env.")
+    assert "Error" not in head.stderr
