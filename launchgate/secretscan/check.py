@@ -472,8 +472,9 @@ def _finding(
             tail += f" (in {origin.path})"
     if scope == "history":
         message = (
-            f"{rule.title} {shown} was committed at {where}{tail} and later removed, but it "
-            "is still in the repository's history: anyone with a clone has it."
+            f"{rule.title} {shown} was committed at {where}{tail}; it is not in the current "
+            "tree (removed, or only on another branch or tag), but it is in the repository's "
+            "history: anyone with a clone has it."
         )
         remediation = f"Rotate it anyway: deleting is not revoking. {rule.remediation}"
     elif scope == "staged":
