@@ -303,7 +303,8 @@ def _problems_for(
         key = str(error.instance)
         line, col = pos.of_key((*path, key)) or (None, None)
         if error.validator == "enum":
-            known = [str(o) for o in error.validator_value]  # type: ignore[union-attr]
+            choices: Any = error.validator_value
+            known = [str(o) for o in choices]
             message = f"unknown name; expected one of: {', '.join(known)}{_suggest(key, known)}"
         else:
             message = "is not a valid name (letters, digits, '-', '_' and '.')"
