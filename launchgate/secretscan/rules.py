@@ -14,6 +14,7 @@ Rules carry their own positive and negative examples; the test suite runs every 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
 
 PACK_KIND = "secrets"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 _RULE_ID = re.compile(r"^secrets\.[a-z0-9][a-z0-9.-]*$")
 _RULE_KEYS = {
     "id",
@@ -149,7 +151,20 @@ def load_rules(extra: Iterable[Path] = ()) -> RuleSet:
 def read_pack(path: Path) -> tuple[list[SecretRule], list[AllowEntry]] | None:
     """Parse one pack file; None when it belongs to another check (another ``kind``)."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        stat = path.stat()
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    # The check, its rule catalogue and every worker read the same packs: parse each version once.
+    cached = _read_pack(path, stat.st_mtime_ns, stat.st_size)
+    return None if cached is None else (list(cached[0]), list(cached[1]))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_pack(
+    path: Path, _mtime_ns: int, _size: int
+) -> tuple[tuple[SecretRule, ...], tuple[AllowEntry, ...]] | None:
+    try:
+        data = yaml.load(path.read_text("utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
@@ -166,7 +181,7 @@ def read_pack(path: Path) -> tuple[list[SecretRule], list[AllowEntry]] | None:
         if ident in seen:
             raise RulePackError(f"{src}: duplicate id {ident!r}")
         seen.add(ident)
-    return rules, entries
+    return tuple(rules), tuple(entries)
 
 
 def _list(data: Mapping[str, Any], key: str, src: str) -> list[Any]:
