@@ -7,22 +7,16 @@ git cannot show are skipped and counted rather than failing the scan.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
-import queue
-import subprocess
-import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import BatchResult, CommitMeta, RawHit, scan_commits
+from launchgate.secretscan.pool import Job, default_workers, run_jobs
 
 IN_PROCESS_MAX_COMMITS = 400
-_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+__all__ = ["HistoryResult", "default_workers", "plan_shards", "scan_history"]
 
 
 @dataclass
@@ -48,13 +42,6 @@ class HistoryResult:
         self.submodule_changes += batch.submodule_changes
         self.long_lines += batch.long_lines
         self.inline_suppressed += batch.inline_suppressed
-
-
-def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def plan_shards(commits: Sequence[str], workers: int) -> list[list[str]]:
@@ -88,77 +75,16 @@ def scan_history(
             _settle(root, shard, one, detector, promisor, pathspecs, out)
         return out
     shards = plan_shards(commits, n)
+    jobs: list[Job] = [("log", shard) for shard in shards]
     done = 0
-    for shard, batch in _run_workers(root, shards, n, packs, promisor, pathspecs):
+    for index, batch in run_jobs(jobs, BatchResult, n, root, packs, promisor, pathspecs):
+        shard = shards[index]
         if batch is None:  # its worker died: do that shard here rather than lose it
             batch = scan_commits(root, shard, detector, promisor, pathspecs)
         _settle(root, shard, batch, detector, promisor, pathspecs, out)
         done += len(shard)
         progress(f"secrets: history {done}/{len(commits)} commits")
     return out
-
-
-def _run_workers(
-    root: Path,
-    shards: list[list[str]],
-    n: int,
-    packs: Sequence[Path],
-    promisor: str | None,
-    pathspecs: Sequence[str],
-) -> Iterator[tuple[list[str], BatchResult | None]]:
-    """Feed shards to ``n`` worker processes (one feeding thread each); yield as they finish."""
-    todo: queue.Queue[list[str]] = queue.Queue()
-    for shard in shards:
-        todo.put(shard)
-    done: queue.Queue[tuple[list[str], BatchResult | None]] = queue.Queue()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "launchgate.secretscan.worker", str(root), promisor or ""]
-    cmd += [str(p) for p in packs]
-    cmd += ["--", *pathspecs]
-
-    def drive() -> None:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        assert proc.stdin is not None
-        assert proc.stdout is not None
-        try:
-            while True:
-                try:
-                    shard = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    pickle.dump(shard, proc.stdin)
-                    proc.stdin.flush()
-                    batch: BatchResult = pickle.load(proc.stdout)  # noqa: S301 - our child
-                except (OSError, EOFError, pickle.UnpicklingError):
-                    done.put((shard, None))
-                    return
-                done.put((shard, batch))
-        finally:
-            with contextlib.suppress(OSError):
-                proc.stdin.close()
-            proc.stdout.close()
-            proc.wait()
-
-    threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(n, len(shards)))]
-    for thread in threads:
-        thread.start()
-    received = 0
-    while received < len(shards):
-        try:
-            item = done.get(timeout=0.5)
-        except queue.Empty:
-            if not any(t.is_alive() for t in threads) and done.empty():
-                break
-            continue
-        received += 1
-        yield item
-    # Shards no worker took (every worker died early) are done here, in this process.
-    while not todo.empty():
-        yield todo.get_nowait(), None
-    for thread in threads:
-        thread.join()
 
 
 def _settle(

@@ -1,9 +1,14 @@
-"""History worker: ``python -m launchgate.secretscan.worker ROOT PROMISOR [PACK...] -- [SPEC...]``.
+"""Scan worker: ``python -m launchgate.secretscan.worker ROOT PROMISOR [PACK...] -- [SPEC...]``.
 
 A plain subprocess rather than a multiprocessing pool: pools re-import the parent's ``__main__``
 (``python -m launchgate`` would start the CLI again in every worker, and code run from stdin or
-an embedded interpreter breaks). The protocol is pickled shards in, pickled results out, over
-pipes owned by the parent that started us, so nothing untrusted is ever unpickled.
+an embedded interpreter breaks). The protocol is pickled tagged jobs in, pickled results out,
+over pipes owned by the parent that started us (:func:`launchgate.secretscan.pool.run_jobs`),
+so nothing untrusted is ever unpickled:
+
+* ``("log", shard)``: what each commit of ``shard`` added (``git log`` in ROOT) -> BatchResult.
+
+The detector is built once per worker from the same rule packs as the parent's.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import sys
 from pathlib import Path
 
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import scan_commits
+from launchgate.secretscan.gitwalk import BatchResult, scan_commits
+from launchgate.secretscan.pool import Job
 from launchgate.secretscan.rules import load_rules
 
 
@@ -25,11 +31,14 @@ def main(argv: list[str]) -> int:
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            shard = pickle.load(source)  # noqa: S301 - our parent's pipe
+            job: Job = pickle.load(source)  # noqa: S301 - our parent's pipe
         except EOFError:
             return 0
-        batch = scan_commits(Path(root), shard, detector, promisor or None, pathspecs)
-        pickle.dump(batch, sink)
+        result: BatchResult
+        if job[0] != "log":
+            return 2
+        result = scan_commits(Path(root), job[1], detector, promisor or None, pathspecs)
+        pickle.dump(result, sink)
         sink.flush()
 
 

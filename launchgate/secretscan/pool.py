@@ -1,0 +1,116 @@
+"""The parent side of the worker protocol (the child is :mod:`launchgate.secretscan.worker`).
+
+History shards and tree chunks run on the same workers: plain ``python -m`` child processes,
+one feeding thread each, fed tagged jobs (``("log", shard)``, ``("files", paths, max_bytes)``)
+as pickles over pipes. A job whose worker dies, answers garbage or cannot start comes back
+as ``None`` so the caller can do it in its own process: a lost job must never become a clean
+scan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Literal, TypeVar
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+WORKER = (sys.executable, "-m", "launchgate.secretscan.worker")
+
+LogJob = tuple[Literal["log"], list[str]]
+FilesJob = tuple[Literal["files"], list[str], int]
+Job = LogJob | FilesJob
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    kind: type[R],
+    n: int,
+    root: Path,
+    packs: Sequence[Path] = (),
+    promisor: str | None = None,
+    pathspecs: Sequence[str] = (),
+    command: Sequence[str] = WORKER,
+) -> Iterator[tuple[int, R | None]]:
+    """Run ``jobs`` on ``n`` workers; yield ``(index into jobs, result or None)`` as each ends.
+
+    ``kind`` is the result type every job must answer with (anything else counts as a dead
+    worker). ``command`` is the worker program; tests pass one that fails to prove that no job
+    is lost. Each thread puts a sentinel when its worker is gone, so a crash is noticed at once
+    rather than by polling.
+    """
+    todo: queue.Queue[int] = queue.Queue()
+    for index in range(len(jobs)):
+        todo.put(index)
+    done: queue.Queue[tuple[int, R | None] | None] = queue.Queue()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
+    cmd = [*command, str(root), promisor or "", *(str(p) for p in packs), "--", *pathspecs]
+
+    def feed(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                pickle.dump(jobs[index], stdin)
+                stdin.flush()
+                result = pickle.load(stdout)  # noqa: S301 - our child's pipe
+            except Exception:  # a dead or garbled worker: any unpickling error is possible
+                result = None
+            if not isinstance(result, kind):
+                done.put((index, None))
+                return
+            done.put((index, result))
+
+    def drive() -> None:
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        except OSError:
+            done.put(None)
+            return
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        try:
+            feed(proc.stdin, proc.stdout)
+        finally:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+            done.put(None)
+
+    threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(n, len(jobs)))]
+    for thread in threads:
+        thread.start()
+    try:
+        live = len(threads)
+        while live:
+            item = done.get()
+            if item is None:
+                live -= 1
+            else:
+                yield item
+        # Jobs no worker took (every worker died early) go back to the caller.
+        while not todo.empty():
+            yield todo.get_nowait(), None
+    finally:
+        while not todo.empty():  # the caller stopped early: let the threads wind down
+            todo.get_nowait()
+        for thread in threads:
+            thread.join()
