@@ -162,7 +162,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
         tree_paths = git_tree_files(base, pathspecs)
 
     ctx.progress("secrets: scanning the tree")
-    tree = scan_files(base, tree_paths, detector, max_bytes, exclude, ctx.progress)
+    tree = scan_files(base, tree_paths, detector, max_bytes, exclude, ctx.progress, packs=packs)
     bundle_dirs = [str(d) for d in section.get("bundles") or DEFAULT_BUNDLES]
     bundles = scan_files(
         base,
@@ -172,6 +172,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
         exclude,
         ctx.progress,
         "bundles",
+        packs=packs,
     )
 
     history: HistoryResult | None = None

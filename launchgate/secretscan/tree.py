@@ -2,7 +2,9 @@
 
 Each file is read once; the detector's prefilter runs over the whole lowercased file, so only
 candidate lines are decoded and analysed. Binary files and files over the size cap are skipped
-and reported, never silently dropped.
+and reported, never silently dropped. A big tree is split into contiguous chunks of about equal
+bytes and scanned on every core by the history scan's workers (``pool.run_jobs``); the chunks'
+results are merged back in path order, so the result is the one a single process gives.
 """
 
 from __future__ import annotations
@@ -21,10 +23,18 @@ from launchgate.secretscan.detector import (
     path_matches,
 )
 from launchgate.secretscan.gitwalk import run_git
+from launchgate.secretscan.pool import WORKER, Job, default_workers, run_jobs
 
 DEFAULT_BUNDLES = ("dist", "build", ".next/static", "out")
 BUNDLE_MIN_CAP = 25_000_000  # minified bundles are large; a key in one is the worst leak
 _BINARY_SNIFF = 8192
+# Two workers start in ~0.25 s (interpreter, rules, detector). Measured on 2 cores, they beat
+# one process from ~2.5 MB of keyword-dense text (6 MB/s in one process) but only past ~14 MB
+# of ordinary code (35 MB/s: few candidate lines); 4 MB bounds the worst loss either way at
+# about 0.1 s, while a 75 MB tree scans ~1.9x faster.
+IN_PROCESS_MAX_BYTES = 4_000_000
+_FILE_COST = 512  # a stat and an open, in bytes of scanning, for balancing chunks
+_CHUNKS_PER_WORKER = 8
 _NEXTLINE = NEXTLINE_MARKER.encode()
 
 
@@ -47,6 +57,17 @@ class TreeResult:
     submodules: list[str] = field(default_factory=list)
     inline_suppressed: int = 0
     long_lines: int = 0
+
+    def absorb(self, other: TreeResult) -> None:
+        """Append another part's results (parts of one scan, merged in path order)."""
+        self.hits.extend(other.hits)
+        self.files += other.files
+        self.binary += other.binary
+        self.too_large.extend(other.too_large)
+        self.unreadable.extend(other.unreadable)
+        self.submodules.extend(other.submodules)
+        self.inline_suppressed += other.inline_suppressed
+        self.long_lines += other.long_lines
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -116,12 +137,103 @@ def scan_files(
     exclude: Sequence[str] = (),
     progress: Callable[[str], None] = lambda _m: None,
     label: str = "tree",
+    *,
+    workers: int | None = None,
+    packs: Sequence[Path] = (),
+    worker_command: Sequence[str] = WORKER,
+) -> TreeResult:
+    """Scan ``paths`` (relative to ``base``) that ``exclude`` does not exclude.
+
+    ``workers=1`` scans in this process; ``None`` uses every core once the files to read weigh
+    more than ``IN_PROCESS_MAX_BYTES`` (below that, starting workers costs more than it saves);
+    a number forces that many workers. ``packs`` are the user's rule packs, for the workers'
+    detectors; ``worker_command`` lets tests start workers that fail. The result is the same
+    either way, in the same order.
+    """
+    kept = [rel for rel in paths if not excluded(display_path(rel), exclude)]
+    n = workers or default_workers()
+    if n > 1:
+        weights = _weights(base, kept, max_bytes)
+        if workers is not None or sum(weights) > IN_PROCESS_MAX_BYTES:
+            chunks = plan_chunks(kept, weights, n)
+            return _scan_on_workers(
+                base, chunks, detector, max_bytes, n, packs, worker_command, progress, label
+            )
+    return _scan_here(base, kept, detector, max_bytes, progress, label)
+
+
+def _weights(base: Path, paths: Sequence[str], max_bytes: int) -> list[int]:
+    """What each file costs to scan, in bytes: its size if it will be read, plus a constant
+    for the stat and open every file costs (``lstat`` only; a failure weighs the constant)."""
+    top = os.fsencode(base)
+    out = []
+    for rel in paths:
+        try:
+            size = os.lstat(os.path.join(top, os.fsencode(rel))).st_size
+        except OSError:
+            size = 0
+        out.append(_FILE_COST + (size if size <= max_bytes else 0))
+    return out
+
+
+def plan_chunks(paths: Sequence[str], weights: Sequence[int], workers: int) -> list[list[str]]:
+    """Contiguous runs of about equal weight, ~8 per worker so one dense directory does not
+    leave the other cores idle at the end; contiguous so results merge back in order."""
+    target = sum(weights) // (workers * _CHUNKS_PER_WORKER) + 1
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    weight = 0
+    for rel, w in zip(paths, weights, strict=True):
+        current.append(rel)
+        weight += w
+        if weight >= target:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _scan_on_workers(
+    base: Path,
+    chunks: list[list[str]],
+    detector: Detector,
+    max_bytes: int,
+    n: int,
+    packs: Sequence[Path],
+    command: Sequence[str],
+    progress: Callable[[str], None],
+    label: str,
+) -> TreeResult:
+    """Chunks on ``n`` workers, merged in chunk order (so in path order, as in one process);
+    a chunk whose worker died is scanned here instead."""
+    jobs: list[Job] = [("files", chunk, max_bytes) for chunk in chunks]
+    parts: dict[int, TreeResult] = {}
+    total = sum(len(chunk) for chunk in chunks)
+    done = 0
+    for index, part in run_jobs(jobs, TreeResult, n, base, packs, command=command):
+        if part is None:
+            part = _scan_here(base, chunks[index], detector, max_bytes)
+        parts[index] = part
+        done += len(chunks[index])
+        progress(f"secrets: {label} {done}/{total} files")
+    out = TreeResult()
+    for index in range(len(chunks)):
+        out.absorb(parts[index])
+    return out
+
+
+def _scan_here(
+    base: Path,
+    paths: Sequence[str],
+    detector: Detector,
+    max_bytes: int,
+    progress: Callable[[str], None] = lambda _m: None,
+    label: str = "tree",
 ) -> TreeResult:
     out = TreeResult()
     for i, rel in enumerate(paths):
         shown = display_path(rel)
-        if excluded(shown, exclude):
-            continue
         full = base / rel
         if full.is_symlink():
             continue

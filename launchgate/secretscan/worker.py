@@ -6,7 +6,9 @@ an embedded interpreter breaks). The protocol is pickled tagged jobs in, pickled
 over pipes owned by the parent that started us (:func:`launchgate.secretscan.pool.run_jobs`),
 so nothing untrusted is ever unpickled:
 
-* ``("log", shard)``: what each commit of ``shard`` added (``git log`` in ROOT) -> BatchResult.
+* ``("log", shard)``: what each commit of ``shard`` added (``git log`` in ROOT) -> BatchResult;
+* ``("files", paths, max_bytes)``: files relative to ROOT, already filtered by the excludes
+  -> TreeResult.
 
 The detector is built once per worker from the same rule packs as the parent's.
 """
@@ -21,6 +23,7 @@ from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import BatchResult, scan_commits
 from launchgate.secretscan.pool import Job
 from launchgate.secretscan.rules import load_rules
+from launchgate.secretscan.tree import TreeResult, scan_files
 
 
 def main(argv: list[str]) -> int:
@@ -34,10 +37,11 @@ def main(argv: list[str]) -> int:
             job: Job = pickle.load(source)  # noqa: S301 - our parent's pipe
         except EOFError:
             return 0
-        result: BatchResult
-        if job[0] != "log":
-            return 2
-        result = scan_commits(Path(root), job[1], detector, promisor or None, pathspecs)
+        result: BatchResult | TreeResult
+        if job[0] == "log":
+            result = scan_commits(Path(root), job[1], detector, promisor or None, pathspecs)
+        else:
+            result = scan_files(Path(root), job[1], detector, job[2], workers=1)
         pickle.dump(result, sink)
         sink.flush()
 
