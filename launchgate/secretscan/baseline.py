@@ -8,7 +8,6 @@ the secret), and entries audited as real secrets (``is_secret: true``) are not a
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -94,13 +93,16 @@ def _detect_secrets(data: dict[str, Any], path: Path, out: Baseline) -> None:
 
 
 def write_baseline(path: Path, keys: Iterable[tuple[str, str, str]]) -> int:
-    """Write (atomically) one entry per (path, rule, value_hash); returns the entry count."""
+    """Write (atomically) one entry per (path, rule, value_hash); returns the entry count.
+
+    Sorted and without a timestamp: rewriting an unchanged baseline changes nothing, so it never
+    causes a diff or a merge conflict on its own.
+    """
     entries = [{"path": p, "rule": r, "secret_hash": h} for p, r, h in sorted(set(keys))]
     doc = {
         "format": FORMAT,
         "version": 1,
         "hash": "hmac-sha256 (launchgate.redact.value_hash)",
-        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "entries": entries,
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -443,3 +443,17 @@ def test_rule_catalogue_describes_builtin_and_user_rules(repo: GitRepo) -> None:
     catalogue = {r.id: r for r in SPEC.rules(manifest)}
     assert catalogue["secrets.acme-deploy-token"].title == "ACME deploy token"
     assert catalogue["secrets.github-token"].remediation
+
+
+def test_rewriting_an_unchanged_baseline_changes_nothing(tmp_path: Path) -> None:
+    """No timestamp and a fixed order: the same accepted secrets always give the same bytes."""
+    import re
+
+    from launchgate.secretscan.baseline import write_baseline
+
+    keys = [("b.env", "secrets.github-token", "f" * 64), ("a.env", "secrets.aws", "0" * 64)]
+    write_baseline(tmp_path / "one.json", keys)
+    write_baseline(tmp_path / "two.json", list(reversed(keys)))
+    text = (tmp_path / "one.json").read_text()
+    assert text == (tmp_path / "two.json").read_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", text)
