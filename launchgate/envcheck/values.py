@@ -20,6 +20,7 @@ from launchgate.envcheck.spec import looks_secret
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
 
+_LIST = re.compile(r"[^\s\"'{}\[\],]+(?:\s*,\s*[^\s\"'{}\[\],]+)+")
 PLACEHOLDER = "placeholder"
 PRODUCTION_UNSAFE = "production-unsafe"
 CATEGORIES = (PLACEHOLDER, PRODUCTION_UNSAFE)
@@ -68,7 +69,14 @@ class ValueRule:
         return not self.names or any(n.fullmatch(name) for n in self.names)
 
     def matches(self, name: str, value: str, secret: bool) -> bool:
-        return self.applies(name, secret) and any(p.search(value) for p in self.patterns)
+        if not self.applies(name, secret):
+            return False
+        # A list of hosts or URLs (CORS_ORIGINS=https://a.io,http://localhost:3000) is unsafe if
+        # any item is; placeholders are judged on the whole value only.
+        items = [value]
+        if self.category == PRODUCTION_UNSAFE and _LIST.fullmatch(value):
+            items += [item.strip() for item in value.split(",")]
+        return any(p.search(item) for p in self.patterns for item in items)
 
     def severity_in(self, production: bool) -> Severity:
         return self.production_severity if production else self.severity
