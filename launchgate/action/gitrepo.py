@@ -26,7 +26,7 @@ class ActionError(Exception):
 
 @dataclass(frozen=True)
 class Resolved:
-    """What the secrets check gets: a ``BASE..HEAD`` range, or the whole history."""
+    """What the secrets check gets: a ``BASE..HEAD`` range (``..HEAD``: all the head carries)."""
 
     since: str | None
     history: bool | None
@@ -136,9 +136,11 @@ def resolve_range(git: Git, commits: CommitRange) -> Resolved:
             return Resolved(
                 f"{start}..{head}", None, f"{why}: scanning from the merge base with {short}"
             )
+    # "..HEAD" (no base): every commit the head carries, down to its root commit, and nothing
+    # from unrelated refs that happen to be fetched.
     return Resolved(
+        f"..{head}",
         None,
-        True,
         f"{why} and no common ancestor with the default branch: "
-        "scanning the full history down to the root commit",
+        f"scanning the full history of {head[:12]} down to the root commit",
     )

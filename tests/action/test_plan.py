@@ -254,18 +254,38 @@ def test_first_push_scans_down_to_the_root_commit(repo: Workspace) -> None:
     head = repo.commit("root")
     commits = CommitRange(None, head, ("refs/remotes/origin/main",))  # no such ref yet
     resolved = resolve_range(Git(repo.path, repo.env), commits)
-    assert (resolved.since, resolved.history) == (None, True)
+    assert (resolved.since, resolved.history) == (f"..{head}", None)
     assert resolved.note is not None and "root commit" in resolved.note
 
 
 def test_orphan_branch_has_no_common_ancestor(repo: Workspace) -> None:
-    repo.set_remote_ref("main", repo.commit("main"))
+    """Only the orphan branch's own commits are scanned, not the unrelated main branch."""
+    from launchgate.checkapi import CheckContext
+    from launchgate.manifest import Manifest
+    from launchgate.secretscan.check import run as scan_secrets
+    from launchgate.store import Store
+
+    token = "ghp" + "_" + "Qw8eRt5yUi2oPa7sDf4gHj1kLz9xCv3bNm6A"
+    repo.set_remote_ref("main", repo.commit("main", {"leak.env": f"T={token}\n"}))
     repo.git("checkout", "-q", "--orphan", "docs")
-    head = repo.commit("unrelated root")
+    repo.git("rm", "-rq", "--cached", ".")
+    (repo.path / "leak.env").unlink()
+    head = repo.commit("unrelated root", {"docs.md": "hello\n"})
     resolved = resolve_range(
         Git(repo.path, repo.env), CommitRange(None, head, ("refs/remotes/origin/main",))
     )
-    assert resolved.history is True and resolved.since is None
+    assert (resolved.since, resolved.history) == (f"..{head}", None)
+    manifest = Manifest.empty(repo.path)
+    ctx = CheckContext(
+        root=repo.path,
+        manifest=manifest,
+        store=Store(repo.path / ".s"),
+        params={"since": resolved.since, "history": resolved.history},
+    )
+    result = scan_secrets(ctx)
+    assert result.error is None
+    assert [f.rule for f in result.findings if f.rule == "secrets.github-token"] == []
+    assert "1 commits" in result.summary
 
 
 def test_missing_head_is_an_error_with_the_fix(repo: Workspace) -> None:

@@ -251,8 +251,8 @@ def test_first_push_of_a_repository_scans_from_the_root_commit(rt: Runtime) -> N
     assert run.ran()["secrets"] == {
         "environment": None,
         "base_url": None,
-        "since": None,
-        "history": True,
+        "since": f"..{after}",
+        "history": None,
     }
     assert any("root commit" in m for m in run.messages("notice"))
 
