@@ -253,9 +253,10 @@ def execute(
     finally:
         if progress is not None:
             sys.stderr.write("\r" + " " * 78 + "\r")
-    report = with_path_prefix(report, path_prefix)
-    for _part in Path(path_prefix).parts if path_prefix.strip("/.") else ():
-        root = root.parent  # from here on, paths are relative to the repository root
+    if path_prefix.strip("/."):
+        # From here on, paths are relative to the repository root, as GitHub wants them.
+        report = with_path_prefix(report, path_prefix)
+        root = root.parents[len(Path(path_prefix).parts) - 1]
     if in_actions:
         from launchgate.report import github
 
@@ -264,10 +265,12 @@ def execute(
 
     manifest_rel = _relative(manifest.path, root)
     paths: dict[str, str] = {}
+    printed: set[str] = set()
     for target in targets:
         text = render(target.fmt, report, root, verbose=verbose, manifest=manifest_rel)
         if target.path is None:
             click.echo(text, nl=False)
+            printed.add(target.fmt)
         else:
             _write(target.path, text)
             paths[f"{target.fmt}-file"] = str(target.path)
@@ -280,21 +283,23 @@ def execute(
         from launchgate.findings import verdict
 
         click.echo(verdict(report))
-    elif not any(t.path is None for t in targets):
+    elif not printed:
         click.echo(
             render(stdout_fmt, report, root, _use_color(color), verbose, manifest_rel), nl=False
         )
+        printed.add(stdout_fmt)
 
     if in_actions:
-        _emit_github(report, paths, root)
+        _emit_github(report, paths, root, annotate="github" not in printed)
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[report.status]
 
 
-def _emit_github(report: Report, paths: dict[str, str], root: Path) -> None:
-    """Annotations on stdout; summary and outputs into the files the runner gives us."""
+def _emit_github(report: Report, paths: dict[str, str], root: Path, annotate: bool) -> None:
+    """Annotations on stdout (unless already printed); summary and outputs into runner files."""
     from launchgate.report import github
 
-    click.echo(github.annotations(report, root=root), nl=False)
+    if annotate:
+        click.echo(github.annotations(report, root=root), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and os.environ.get("LAUNCHGATE_SUMMARY", "true").lower() != "false":
         with open(summary_file, "a", encoding="utf-8") as handle:

@@ -164,3 +164,10 @@ def test_init_writes_a_valid_manifest_prefilled(
 def test_version() -> None:
     result = invoke("--version")
     assert result.output.startswith("launchgate, version ")
+
+
+def test_github_format_in_actions_annotates_once(project: Path) -> None:
+    env = {"GITHUB_ACTIONS": "true"}
+    with stub_check(finding("high")):
+        result = invoke("run", "--only", "stub", "--format", "github", env=env)
+    assert result.output.count("::error ") == 1
