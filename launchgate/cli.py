@@ -178,6 +178,8 @@ def _load(manifest_path: Path | None, default_root: Path, required: bool) -> Man
     try:
         return load_manifest(path)
     except ManifestError as exc:
+        if len(exc.problems) == 1 and exc.problems[0].line is None:
+            raise ExitError(str(exc)) from None  # missing, a directory, empty: one plain line
         raise ExitError(f"invalid manifest\n{exc}") from None
 
 
