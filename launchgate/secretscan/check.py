@@ -143,7 +143,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     notes: list[str] = []
     meta: list[Finding] = []
     if staged:
-        if info is None:
+        if info is None or info.bare:
             raise CheckError(
                 f"{root} is not a git repository, so there is no index to scan; --staged is "
                 "for pre-commit hooks inside a clone"
@@ -157,6 +157,10 @@ def _scan(ctx: CheckContext) -> CheckResult:
             )
         base = root
         tree_paths = walk_files(base, base, exclude)
+    elif info.bare:
+        base = info.toplevel
+        tree_paths = []
+        notes.append("bare repository: no working tree, history only")
     else:
         base = info.toplevel
         tree_paths = git_tree_files(base, pathspecs)
@@ -166,7 +170,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     bundle_dirs = [str(d) for d in section.get("bundles") or DEFAULT_BUNDLES]
     bundles = scan_files(
         base,
-        bundle_files(base, bundle_dirs, exclude),
+        [] if info is not None and info.bare else bundle_files(base, bundle_dirs, exclude),
         detector,
         max(max_bytes, BUNDLE_MIN_CAP),
         exclude,

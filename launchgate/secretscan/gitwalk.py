@@ -122,20 +122,28 @@ class RepoInfo:
     shallow: bool
     promisor: str | None  # partial clone: the remote that holds the missing objects
     has_commits: bool
+    bare: bool = False  # a bare or mirror clone: history only, there is no working tree
 
 
 def inspect_repo(root: Path) -> RepoInfo | None:
-    """None when ``root`` is not inside a git work tree."""
+    """None when ``root`` is neither inside a work tree nor a bare repository."""
     proc = run_git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
-    if proc.returncode != 0:
-        return None
-    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-    toplevel = Path(lines[0])
+    bare = False
+    if proc.returncode == 0:
+        lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+        toplevel = Path(lines[0])
+    else:
+        # A bare or mirror clone (`git clone --mirror`, the usual way to audit a whole remote).
+        proc = run_git(root, "rev-parse", "--is-bare-repository", "--is-shallow-repository")
+        lines = proc.stdout.decode().splitlines()
+        if proc.returncode != 0 or not lines or lines[0].strip() != "true":
+            return None
+        toplevel, bare = root, True
     shallow = len(lines) > 1 and lines[1].strip() == "true"
     promisor_proc = run_git(root, "config", "--get", "extensions.partialClone")
     promisor = promisor_proc.stdout.decode().strip() or None
     head = run_git(root, "rev-list", "-n1", "--all")
-    return RepoInfo(toplevel, shallow, promisor, bool(head.stdout.strip()))
+    return RepoInfo(toplevel, shallow, promisor, bool(head.stdout.strip()), bare)
 
 
 def list_commits(root: Path, revs: Sequence[str]) -> list[str]:

@@ -255,3 +255,20 @@ def test_paths_are_relative_to_the_scanned_directory_in_a_monorepo(tmp_path: Pat
 
     paths = sorted(f["location"]["path"] for f in json.loads(done.stdout)["findings"])
     assert paths == ["../api/client.py", "deploy.sh"]
+
+
+def test_a_mirror_clone_is_scanned_history_only(repo: GitRepo, scan, tmp_path: Path):
+    """`git clone --mirror` is how whole remotes are audited: no work tree, every ref's history."""
+    token = github_token()
+    repo.commit("leak", {"deploy.env": f"TOKEN={token}\n"})
+    repo.commit("remove", delete=("deploy.env",))
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(
+        ["git", "clone", "-q", "--mirror", str(repo.path), str(mirror)], check=True, env=repo.env
+    )
+    result = scan(mirror)
+    (finding,) = by_rule(result, "secrets.github-token")
+    assert finding.details["scope"] == "history"
+    assert "bare repository" in result.summary
+    with pytest.raises(CheckError, match="no index"):
+        scan(mirror, staged=True)
