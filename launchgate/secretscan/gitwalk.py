@@ -241,6 +241,10 @@ class PatchScanner:
             ls = buf.rfind(b"\n", 0, pos) + 1
             if ls == last_start or buf[ls : ls + 1] != b"+":
                 continue
+            if _is_new_file_header(buf, ls):
+                # "+++ b/config/secrets.yml" matched a keyword: it names the file, it adds
+                # nothing. Leave the cursor before it so the header is parsed with its hunks.
+                continue
             last_start = ls
             self._advance(buf, cur, ls - 1)
             cur = ls - 1
@@ -333,6 +337,18 @@ class PatchScanner:
                 else:
                     path = unquote_path(target)
                     self.path = path[2:] if path.startswith("b/") else path
+
+
+_NEW_HEADER = (b"+++ b/", b'+++ "b/', b"+++ /dev/null")
+_OLD_HEADER = (b"--- a/", b'--- "a/', b"--- /dev/null")
+
+
+def _is_new_file_header(buf: bytes, ls: int) -> bool:
+    """Is the line at ``ls`` a ``+++`` file header (it follows the ``---`` one), not content?"""
+    if not buf.startswith(_NEW_HEADER, ls):
+        return False
+    prev = buf.rfind(b"\n", 0, ls - 1) + 1
+    return buf.startswith(_OLD_HEADER, prev)
 
 
 _DIFF_FLAGS = (

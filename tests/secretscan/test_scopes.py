@@ -272,3 +272,40 @@ def test_a_mirror_clone_is_scanned_history_only(repo: GitRepo, scan, tmp_path: P
     assert "bare repository" in result.summary
     with pytest.raises(CheckError, match="no index"):
         scan(mirror, staged=True)
+
+
+KEYWORD_PATHS = [
+    "config/secrets.yml",
+    "client_secret.json",
+    "credentials.json",
+    "api_token.py",
+    "settings/password.py",
+    "tokens.txt",
+]
+
+
+def test_history_and_staged_find_secrets_in_files_named_like_keywords(repo: GitRepo, scan):
+    """A file header such as '+++ b/config/secrets.yml' contains a keyword; it must not make the
+    parser lose the file's path (and with it every line the file adds)."""
+    keys = {path: aws_key_id() for path in KEYWORD_PATHS}
+    repo.commit("leak", {p: f"aws_access_key_id: {k}\n" for p, k in keys.items()})
+    repo.commit("remove", delete=tuple(KEYWORD_PATHS))
+    history = scan(repo.path)
+    found = {f.location.path for f in by_rule(history, "secrets.aws-access-key-id")}
+    assert found == set(KEYWORD_PATHS)
+    repo.write("config/secrets.yml", f"aws_access_key_id: {aws_key_id()}\n")
+    repo.git("add", "config/secrets.yml")
+    staged = scan(repo.path, staged=True)
+    assert [f.location.path for f in by_rule(staged, "secrets.aws-access-key-id")] == [
+        "config/secrets.yml"
+    ]
+
+
+def test_an_added_line_that_looks_like_a_header_is_still_content(repo: GitRepo, scan):
+    token = github_token()
+    repo.commit("base", {"notes.txt": "start\n"})
+    repo.commit("add", {"notes.txt": f"start\n++ b/token={token}\n"})  # diff line: "+++ b/…"
+    repo.commit("remove", delete=("notes.txt",))
+    (finding,) = by_rule(scan(repo.path), "secrets.github-token")
+    assert finding.location.path == "notes.txt"
+    assert finding.details["scope"] == "history"
