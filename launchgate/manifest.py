@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import fnmatch
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -148,8 +149,29 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _walk(node: yaml.Node, path: Path_, pos: _Positions, problems: list[tuple[Path_, str]]) -> None:
-    """Record positions and find duplicate keys (PyYAML silently keeps the last one)."""
+# A manifest is a few hundred nodes; aliases can multiply a tiny file into billions ("billion
+# laughs"). Validation walks the expanded tree, so the walk refuses to expand past this.
+MAX_NODES = 100_000
+MAX_BYTES = 1_000_000
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _walk(
+    node: yaml.Node,
+    path: Path_,
+    pos: _Positions,
+    problems: list[tuple[Path_, str]],
+    budget: list[int],
+) -> None:
+    """Record positions, find duplicate keys (PyYAML silently keeps the last one) and keys that
+    are not text (``1:``, ``true:``, ``null:``), within a node budget."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     pos.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -158,6 +180,10 @@ def _walk(node: yaml.Node, path: Path_, pos: _Positions, problems: list[tuple[Pa
             if key is None:
                 continue
             child = (*path, key)
+            if key_node.tag != _STR_TAG and key != "<<":
+                problems.append((child, f"key {key!r} must be a name (quote it to make it text)"))
+                pos.keys[child] = _mark(key_node)
+                continue
             if key in seen:
                 problems.append(
                     (child, f"duplicate key {key!r} (first defined on line {seen[key]})")
@@ -165,10 +191,10 @@ def _walk(node: yaml.Node, path: Path_, pos: _Positions, problems: list[tuple[Pa
             else:
                 seen[key] = _mark(key_node)[0]
             pos.keys[child] = _mark(key_node)
-            _walk(value_node, child, pos, problems)
+            _walk(value_node, child, pos, problems, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), pos, problems)
+            _walk(item, (*path, index), pos, problems, budget)
 
 
 def _field_name(path: Path_) -> str:
@@ -185,6 +211,8 @@ def _read_text(path: Path, shown: str) -> str:
     if path.is_dir():
         raise fail(f"is a directory, not a manifest file (expected {path / MANIFEST_NAME})")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise fail(f"is too large for a manifest (over {MAX_BYTES:,} bytes)")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise fail("no such file; create one with `launchgate init`") from None
@@ -196,6 +224,17 @@ def _read_text(path: Path, shown: str) -> str:
         raise fail(f"is not UTF-8 text (byte {exc.start})") from None
 
 
+def _dates_as_text(value: Any) -> Any:
+    """``expires: 2027-06-30`` unquoted is a YAML date; the manifest means the same text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
+
+
 def _parse_yaml(text: str, shown: str) -> tuple[Any, _Positions, list[tuple[Path_, str]]]:
     pos = _Positions()
     dupes: list[tuple[Path_, str]] = []
@@ -203,8 +242,20 @@ def _parse_yaml(text: str, shown: str) -> tuple[Any, _Positions, list[tuple[Path
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return None, pos, dupes
-        _walk(node, (), pos, dupes)
-        data = yaml.safe_load(text)
+        _walk(node, (), pos, dupes, [MAX_NODES])
+        data = _dates_as_text(yaml.safe_load(text))
+    except _TooLarge:
+        raise ManifestError(
+            [
+                ManifestProblem(
+                    shown,
+                    None,
+                    None,
+                    "",
+                    f"is too large: more than {MAX_NODES:,} values once YAML aliases are expanded",
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -409,6 +460,25 @@ def _semantic_problems(
             claimed[var["name"]] = before | envs
         else:
             claimed[var["name"]] = envs
+    for i, var in enumerate(env.get("required") or []):
+        if not isinstance(var, dict):
+            continue
+        pattern = var.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                add(("env", "required", i, "pattern"), f"is not a valid regular expression: {exc}")
+        low, high = var.get("min"), var.get("max")
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            add(("env", "required", i, "min"), f"min {low} is greater than max {high}")
+    for i, rule in enumerate(data.get("suppress") or []):
+        expires = rule.get("expires") if isinstance(rule, dict) else None
+        if isinstance(expires, str):
+            try:
+                dt.date.fromisoformat(expires)
+            except ValueError:
+                add(("suppress", i, "expires"), f"{expires!r} is not a real date (YYYY-MM-DD)")
     declared = set(data.get("environments") or {})
     for i, var in enumerate(env.get("required") or []):
         for j, name in enumerate(var.get("environments") or [] if isinstance(var, dict) else []):

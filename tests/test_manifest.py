@@ -250,3 +250,59 @@ def test_same_variable_once_per_environment_is_fine_twice_is_not(tmp_path: Path)
     bad = write(tmp_path, head + "    - {name: K, environments: [production]}\n    - {name: K}\n")
     (msg,) = problems(bad)
     assert "env.required[1].name: duplicate name 'K' for the same environment(s)" in msg
+
+
+def test_dates_keys_regexes_and_ranges_are_checked_not_crashed_on(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        version: 1
+        environments:
+          1: {}
+        env:
+          required:
+            - {name: A, pattern: "([unclosed"}
+            - {name: B, format: int, min: 10, max: 1}
+        suppress:
+          - {rule: "x.*", reason: later, expires: "2027-02-30"}
+        """,
+    )
+    msgs = problems(path)
+    assert any(":3:3: environments.1: key '1' must be a name" in m for m in msgs)
+    ok = write(
+        tmp_path,
+        """\
+        version: 1
+        env:
+          required:
+            - {name: A, pattern: "([unclosed"}
+            - {name: B, format: int, min: 10, max: 1}
+        suppress:
+          - {rule: "x.*", reason: later, expires: "2027-02-30"}
+          - {rule: "y.*", reason: later, expires: 2027-06-30}
+        """,
+    )
+    msgs = problems(ok)
+    assert len(msgs) == 3
+    assert "env.required[0].pattern: is not a valid regular expression" in msgs[0]
+    assert "env.required[1].min: min 10 is greater than max 1" in msgs[1]
+    assert "suppress[0].expires: '2027-02-30' is not a real date" in msgs[2]
+
+
+def test_unquoted_dates_are_read_as_text(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "version: 1\nsuppress:\n  - {rule: a.b, reason: fine, expires: 2027-06-30}\n"
+    )
+    assert str(load_manifest(path).suppressions[0].expires) == "2027-06-30"
+
+
+def test_alias_bombs_and_huge_files_are_refused_quickly(tmp_path: Path) -> None:
+    lines = ["version: 1", "x0: &a0 [a, a, a, a, a, a, a, a, a]"]
+    lines += [f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = tmp_path / "bomb.yml"
+    bomb.write_text("\n".join(lines) + "\n")
+    (msg,) = problems(bomb)
+    assert "too large" in msg
+    huge = tmp_path / "huge.yml"
+    huge.write_text("version: 1\n" + "# padding\n" * 200_000)
+    assert "too large" in problems(huge)[0]
