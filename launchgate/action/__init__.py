@@ -7,6 +7,7 @@ checks that the checkout can serve it, and hands over to the same ``execute`` as
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from collections.abc import Mapping
@@ -136,6 +137,14 @@ def choose_checks(plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manif
     chosen = []
     for check_id in plan.checks:
         spec = registry.get(check_id)
+        if spec is None and plan.explicit:
+            # A name the user typed (the checks input): a typo must not turn into a green run.
+            close = difflib.get_close_matches(check_id, list(registry), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ActionError(
+                f"input checks: unknown check {check_id!r}{hint}; this build has "
+                f"{', '.join(registry)}"
+            )
         if spec is None:
             emit("notice", f"check {check_id!r} is not available in this launchgate build; skipped")
         elif plan.explicit or _configured(spec, manifest):

@@ -465,3 +465,16 @@ def test_working_directory_paths_are_reported_from_the_repository_root(rt: Runti
     (result,) = sarif["runs"][0]["results"]
     uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "site/app/settings.py"
+
+
+def test_a_typo_in_the_checks_input_is_an_error_not_a_green_skip(rt: Runtime) -> None:
+    rt.ws.commit("one", {"launchready.yml": MANIFEST})
+    run = rt.run(
+        "workflow_dispatch",
+        {"inputs": {}},
+        stubs={"secrets": CLEAN},
+        inputs={"LAUNCHGATE_CHECKS": "secret"},
+    )
+    assert run.returncode == 2
+    assert run.outputs["status"] == "error"
+    assert "did you mean 'secrets'?" in run.messages("error")[0]
