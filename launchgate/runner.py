@@ -19,11 +19,13 @@ from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
 from launchgate.findings import (
     CheckResult,
     Finding,
+    Location,
     Report,
     RuleInfo,
     Severity,
     Suppressed,
     dedupe,
+    fingerprint_of,
     sort_findings,
 )
 from launchgate.manifest import Manifest
@@ -192,9 +194,42 @@ def run_gate(
             findings = tuple(_override_severity(f, overrides) for f in result.findings)
             result = dataclasses.replace(result, findings=findings)
         ordered.append(result)
+    if not options.only:
+        unchecked = unchecked_sections(manifest, registry)
+        if unchecked:
+            ordered.append(CheckResult(check="manifest", findings=tuple(unchecked)))
     return build_report(
         manifest, ordered, fail_on, options.errors_fail, rules=_rule_catalogue(specs, manifest)
     )
+
+
+# Manifest sections and the checks that read them (smoke, perf and dns arrive in later versions).
+SECTION_CHECKS = {"routes": ("smoke", "perf"), "domains": ("dns",), "email": ("dns",)}
+
+
+def unchecked_sections(manifest: Manifest, registry: Mapping[str, CheckSpec]) -> list[Finding]:
+    """Say so when the manifest declares something no check of this build looks at: a gate that
+    silently ignores declared routes would pass a broken launch."""
+    findings = []
+    for section, checks in SECTION_CHECKS.items():
+        if manifest.has(section) and not any(c in registry for c in checks):
+            names = " and ".join(checks)
+            findings.append(
+                Finding(
+                    check="manifest",
+                    rule="manifest.unchecked-section",
+                    severity=Severity.INFO,
+                    title=f"{section}: declared, but not checked by this launchgate version",
+                    message=(
+                        f"The manifest declares {section}, which the {names} check(s) read; "
+                        "this version does not have them yet, so nothing about them was checked."
+                    ),
+                    location=Location(path=manifest.path.name),
+                    remediation="Upgrade launchgate when it ships these checks.",
+                    fingerprint=fingerprint_of("manifest", "unchecked-section", section),
+                )
+            )
+    return findings
 
 
 def _rule_catalogue(specs: Iterable[CheckSpec], manifest: Manifest) -> dict[str, RuleInfo]:

@@ -165,3 +165,14 @@ def test_timeout_becomes_an_error(tmp_path: Path) -> None:
             REGISTRY["env"] = previous
     assert report.status == "error"
     assert "timed out after 0.2 s" in (report.checks[0].error or "")
+
+
+def test_declared_sections_no_check_reads_are_reported_not_ignored(tmp_path: Path) -> None:
+    m = manifest(tmp_path, "routes:\n  - {name: home, path: /}\n")
+    with stub_check(finding("low")):
+        report = run_gate(m, tmp_path, RunOptions(), {"stub": REGISTRY["stub"]})
+    (note,) = [f for f in report.findings if f.check == "manifest"]
+    assert note.rule == "manifest.unchecked-section"
+    assert note.title.startswith("routes: declared, but not checked")
+    assert report.status == "pass"
+    valid(report)
