@@ -427,10 +427,14 @@ def _merge(
         origin = introduced.get((place.rule, place.vhash))
         findings.append(_finding(place, seen, "tree", origin, detector))
         keys.append((place, seen.value))
+    # Files over the size cap are in the tree but were not read: a secret history puts in one is
+    # treated as still there (the safe assumption), not downgraded to history-only.
+    unread = {path for path, _size in tree.too_large}
     for place, seen in past.items():
         if place in in_tree or (place.rule, place.vhash) in tree_values:
             continue  # still in the tree (maybe moved): reported there, with its origin
-        findings.append(_finding(place, seen, "history", seen, detector))
+        scope = "tree" if place.path in unread else "history"
+        findings.append(_finding(place, seen, scope, seen, detector))
         keys.append((place, seen.value))
     bundle_seen: set[_Place] = set()
     for hit in bundles.hits:

@@ -309,3 +309,12 @@ def test_an_added_line_that_looks_like_a_header_is_still_content(repo: GitRepo, 
     (finding,) = by_rule(scan(repo.path), "secrets.github-token")
     assert finding.location.path == "notes.txt"
     assert finding.details["scope"] == "history"
+
+
+def test_a_secret_in_a_file_too_large_to_read_is_not_called_history_only(repo: GitRepo, scan):
+    token = github_token()
+    repo.commit("big", {"data/dump.sql": f"-- token {token}\n" + "x" * 3000 + "\n"})
+    result = scan(repo.path, {"secrets": {"max_file_bytes": 1024}})
+    (finding,) = by_rule(result, "secrets.github-token")
+    assert finding.details["scope"] == "tree"
+    assert any(f.rule == "secrets.file-too-large" for f in result.findings)
