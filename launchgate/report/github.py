@@ -21,6 +21,8 @@ __all__ = ["annotations", "escape_data", "escape_property", "mask_commands", "ou
 
 # GitHub shows at most 10 annotations of each kind per step and drops the rest silently.
 ANNOTATIONS_PER_LEVEL = 10
+# Notice slots left for launchgate's own messages in the same step (the action's plan notes).
+RESERVED_NOTICES = 2
 TITLE_LIMIT = 255  # the checks API's annotation title limit
 MESSAGE_LIMIT = 4000  # keeps one hostile finding from flooding the log line
 
@@ -85,9 +87,10 @@ def annotations(report: Report, *, root: Path | None = None) -> str:
     overflow = sum(max(0, len(by_level[k]) - ANNOTATIONS_PER_LEVEL) for k in ("error", "warning"))
     notices = len(by_level["notice"])
     keep = {"error": ANNOTATIONS_PER_LEVEL, "warning": ANNOTATIONS_PER_LEVEL}
+    notice_slots = ANNOTATIONS_PER_LEVEL - RESERVED_NOTICES
     keep["notice"] = notices
-    if overflow or notices > ANNOTATIONS_PER_LEVEL:
-        keep["notice"] = ANNOTATIONS_PER_LEVEL - 1  # the last slot is for the count
+    if overflow or notices > notice_slots:
+        keep["notice"] = notice_slots - 1  # the last slot is for the count
     lines = [_annotation(f, root) for level, fs in by_level.items() for f in fs[: keep[level]]]
     hidden = len(report.findings) - len(lines)
     if hidden > 0:
