@@ -22,7 +22,13 @@ from detect_secrets.filters import heuristic
 
 from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule
 
-INLINE_MARKERS = ("pragma: allowlist secret", "gitleaks:allow", "pragma: whitelist secret")
+# detect-secrets' spellings (with a space or a hyphen) and gitleaks', to ease migration.
+INLINE_MARKERS = (
+    "pragma: allowlist secret",
+    "pragma: allowlist-secret",
+    "pragma: whitelist secret",
+    "gitleaks:allow",
+)
 NEXTLINE_MARKER = "pragma: allowlist nextline secret"
 MAX_LINE = 4096  # longer lines (minified bundles) are scanned in windows around keyword hits
 _WINDOW_BEFORE = 256

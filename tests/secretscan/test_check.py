@@ -176,11 +176,12 @@ def test_decoys_of_every_kind_are_not_findings(repo: GitRepo, scan):
 
 
 def test_inline_markers_and_nextline_marker(repo: GitRepo, scan):
-    a, b, c = github_token(), github_token(), github_token()
+    a, b, c, d = github_token(), github_token(), github_token(), github_token()
     repo.commit(
         "markers",
         {
             "a.py": f"T = '{a}'  # pragma: allowlist secret\n",
+            "d.py": f"T = '{d}'  # pragma: allowlist-secret\n",
             "b.go": f't := "{b}" // gitleaks:allow\n',
             "c.py": f"# pragma: allowlist nextline secret\nT = '{c}'\n",
         },
