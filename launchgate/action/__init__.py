@@ -184,6 +184,10 @@ def _run(settings: Settings) -> int:
     workspace = Path(_env("GITHUB_WORKSPACE") or ".").resolve()
     os.chdir(workspace)  # report paths and outputs stay relative to the workspace
     root = (workspace / settings.working_directory).resolve()
+    if not root.is_relative_to(workspace):
+        raise ActionError(
+            f"working-directory {settings.working_directory!r} is outside the workspace"
+        )
     if not root.is_dir():
         raise ActionError(f"working-directory {settings.working_directory!r} is not a directory")
     trusted = Git(root).allow_ownership()

@@ -478,3 +478,15 @@ def test_a_typo_in_the_checks_input_is_an_error_not_a_green_skip(rt: Runtime) ->
     assert run.returncode == 2
     assert run.outputs["status"] == "error"
     assert "did you mean 'secrets'?" in run.messages("error")[0]
+
+
+def test_working_directory_cannot_leave_the_workspace(rt: Runtime) -> None:
+    rt.ws.commit("one", {"launchready.yml": MANIFEST})
+    run = rt.run(
+        "workflow_dispatch",
+        {"inputs": {}},
+        stubs={"secrets": CLEAN},
+        inputs={"LAUNCHGATE_WORKING_DIRECTORY": "../.."},
+    )
+    assert run.returncode == 2
+    assert "outside the workspace" in run.messages("error")[0]
