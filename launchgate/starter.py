@@ -49,6 +49,23 @@ def _pages_domain(root: Path) -> str | None:
     return name if re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", name) else None
 
 
+_ENV_FILE = re.compile(r"\.env\.([A-Za-z0-9][A-Za-z0-9_-]*)")
+_NOT_ENVIRONMENTS = {"example", "sample", "template", "dist", "local", "defaults", "test"}
+_ALIASES = {"prod": "production", "stage": "staging"}
+
+
+def _environment_dotenvs(root: Path) -> dict[str, list[str]]:
+    """``.env.production``, ``.env.staging``... become environments reading those files."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.glob(".env.*")):
+        match = _ENV_FILE.fullmatch(path.name)
+        if not match or not path.is_file() or match.group(1).lower() in _NOT_ENVIRONMENTS:
+            continue
+        name = _ALIASES.get(match.group(1).lower(), match.group(1).lower())
+        found.setdefault(name, []).append(path.name)
+    return found
+
+
 def _env_entries(root: Path) -> list[dict[str, Any]]:
     """Variables from ``.env.example`` and code reads, via the env check's own scanner."""
     try:
@@ -85,13 +102,21 @@ def starter_manifest(root: Path) -> str:
         "environments:",
         "  production:",
     ]
+    dotenvs = _environment_dotenvs(root)
     if production_url:
         lines.append(f"    base_url: {production_url}")
     else:
         lines.append("    production: true")
         lines.append("    # base_url: https://www.example.com")
+    prod_files = dotenvs.pop("production", None)
+    lines.append(
+        f"    env_files: {_flow(prod_files)}"
+        if prod_files
+        else "    # env_files: [.env.production]"
+    )
+    for name, files in dotenvs.items():
+        lines += [f"  {name}:", f"    env_files: {_flow(files)}"]
     lines += [
-        "    # env_files: [.env.production]",
         "",
         "# Credential scanning: the tree, every commit on every ref, and build output.",
         "secrets:",

@@ -142,6 +142,9 @@ def test_init_writes_a_valid_manifest_prefilled(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "dist").mkdir()
+    (tmp_path / ".env.production").write_text("A=1\n")
+    (tmp_path / ".env.staging").write_text("A=2\n")
+    (tmp_path / ".env.example").write_text("A=\n")
     (tmp_path / "CNAME").write_text("www.coach.example\n")
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)
@@ -156,6 +159,9 @@ def test_init_writes_a_valid_manifest_prefilled(
     assert "base_url: https://www.coach.example" in text
     assert "bundles: [dist/]" in text
     assert "- name: www.coach.example" in text
+    assert "env_files: [.env.production]" in text
+    assert "  staging:\n    env_files: [.env.staging]" in text
+    assert "example:" not in text
     again = CliRunner().invoke(main, ["init"])
     assert again.exit_code == 2
     assert "--force" in again.output
