@@ -250,6 +250,9 @@ def _secret_makers(g: Gen) -> dict[str, Callable[[], Secret]]:
         "stripe-restricted-key": lambda: Secret("", "STRIPE_RESTRICTED_KEY", "rk_live_" + g.s(99)),
         "stripe-test-secret-key": lambda: Secret("", "STRIPE_TEST_KEY", "sk_test_" + g.s(99)),
         "stripe-webhook-secret": lambda: Secret("", "STRIPE_WEBHOOK_SECRET", "whsec_" + g.s(32)),
+        "django-secret-key": lambda: Secret(
+            "", "SECRET_KEY", "django-insecure-" + g.s(50, LOWER + string.digits + "!@#%^&*(-_=+)")
+        ),
         "square-token": lambda: Secret("", "SQUARE_ACCESS_TOKEN", "sq0atp-" + g.s(22, B64URL)),
         "braintree-access-token": lambda: Secret(
             "", "BT_TOKEN", f"access_token$production${g.s(16, LOWER)}${g.hex(32)}"
