@@ -58,6 +58,7 @@ from launchgate.secretscan.tree import (
     bundle_files,
     excluded,
     git_tree_files,
+    head_files,
     scan_files,
     walk_files,
 )
@@ -184,7 +185,10 @@ def _scan(ctx: CheckContext) -> CheckResult:
     if info is not None and (want_history or since):
         history, order = _history(ctx, info, since, detector, packs, pathspecs, notes, meta)
 
-    findings, keys = _merge(tree, bundles, history, order, detector, exclude)
+    unread = {path for path, _size in tree.too_large}
+    if info is not None and info.bare:
+        unread |= head_files(info.toplevel)  # files of HEAD, present but never read as a tree
+    findings, keys = _merge(tree, bundles, history, order, detector, exclude, unread)
     for finding_value in {v for _, v in keys}:
         ctx.masker.add(finding_value)
 
@@ -388,6 +392,7 @@ def _merge(
     order: Mapping[str, int],
     detector: Detector,
     exclude: Sequence[str],
+    unread: set[str],
 ) -> tuple[list[Finding], list[tuple[_Place, str]]]:
     """One finding per secret per place; history tells tree findings where they came from."""
     in_tree: dict[_Place, _Seen] = {}
@@ -427,9 +432,8 @@ def _merge(
         origin = introduced.get((place.rule, place.vhash))
         findings.append(_finding(place, seen, "tree", origin, detector))
         keys.append((place, seen.value))
-    # Files over the size cap are in the tree but were not read: a secret history puts in one is
-    # treated as still there (the safe assumption), not downgraded to history-only.
-    unread = {path for path, _size in tree.too_large}
+    # Files present but not read (over the size cap; HEAD of a bare clone): a secret history puts
+    # in one is treated as still there (the safe assumption), not downgraded to history-only.
     for place, seen in past.items():
         if place in in_tree or (place.rule, place.vhash) in tree_values:
             continue  # still in the tree (maybe moved): reported there, with its origin

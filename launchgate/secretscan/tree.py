@@ -109,6 +109,13 @@ def git_tree_files(toplevel: Path, pathspecs: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(n.decode("utf-8", "surrogateescape") for n in names if n))
 
 
+def head_files(repo: Path) -> set[str]:
+    """Paths in HEAD's tree (for a bare clone, where there is no work tree to read)."""
+    proc = run_git(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD")
+    names = proc.stdout.split(b"\0") if proc.returncode == 0 else []
+    return {n.decode("utf-8", "surrogateescape") for n in names if n}
+
+
 def walk_files(base: Path, under: Path, exclude: Sequence[str] = ()) -> list[str]:
     """Every file below ``under`` (not following symlinks), relative to ``base``; skips .git
     and never descends into an excluded directory."""

@@ -266,9 +266,16 @@ def test_a_mirror_clone_is_scanned_history_only(repo: GitRepo, scan, tmp_path: P
     subprocess.run(
         ["git", "clone", "-q", "--mirror", str(repo.path), str(mirror)], check=True, env=repo.env
     )
+    still = github_token()
+    repo.commit("keep", {"app.py": f"T = '{still}'\n"})  # at the tip of the branch
+    subprocess.run(
+        ["git", "-C", str(mirror), "fetch", "-q", str(repo.path), "+refs/heads/*:refs/heads/*"],
+        check=True,
+        env=repo.env,
+    )
     result = scan(mirror)
-    (finding,) = by_rule(result, "secrets.github-token")
-    assert finding.details["scope"] == "history"
+    scopes = {f.location.path: f.details["scope"] for f in by_rule(result, "secrets.github-token")}
+    assert scopes == {"deploy.env": "history", "app.py": "tree"}  # app.py is in HEAD
     assert "bare repository" in result.summary
     with pytest.raises(CheckError, match="no index"):
         scan(mirror, staged=True)
