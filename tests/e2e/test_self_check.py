@@ -19,4 +19,4 @@ def test_this_repository_passes_its_own_gate() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert done.stdout.rstrip().endswith("GO: no findings")
+    assert done.stdout.rstrip().splitlines()[-1].startswith("GO:")
