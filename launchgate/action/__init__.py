@@ -57,7 +57,18 @@ class Settings:
             severity = Severity.parse(fail_on) if fail_on else None
         except ValueError as exc:
             raise ActionError(f"input fail-on: {exc}") from None
-        reports = [f"{fmt}:{path}" for fmt, var in REPORT_INPUTS if (path := _env(var))]
+        summary = (_env("LAUNCHGATE_SUMMARY") or "true").lower()
+        if summary not in ("true", "false"):
+            raise ActionError(f"input summary: expected true or false, got {summary!r}")
+        reports = []
+        for fmt, var in REPORT_INPUTS:
+            path = _env(var)
+            if path is None:
+                continue
+            if Path(path).is_absolute() or ".." in Path(path).parts:
+                name = var.removeprefix("LAUNCHGATE_").lower().replace("_", "-")
+                raise ActionError(f"input {name}: {path!r} must be a path inside the workspace")
+            reports.append(f"{fmt}:{path}")
         reports += (_env("LAUNCHGATE_REPORTS") or "").split()
         return cls(
             inputs=Inputs(

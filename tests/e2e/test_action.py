@@ -490,3 +490,18 @@ def test_working_directory_cannot_leave_the_workspace(rt: Runtime) -> None:
     )
     assert run.returncode == 2
     assert "outside the workspace" in run.messages("error")[0]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"LAUNCHGATE_SUMMARY": "maybe"}, "input summary: expected true or false"),
+        ({"LAUNCHGATE_SARIF_FILE": "../out.sarif"}, "input sarif-file"),
+        ({"LAUNCHGATE_JSON_FILE": "/tmp/out.json"}, "input json-file"),
+    ],
+)
+def test_inputs_are_checked(rt: Runtime, inputs: dict[str, str], message: str) -> None:
+    rt.ws.commit("one", {"launchready.yml": MANIFEST})
+    run = rt.run("workflow_dispatch", {"inputs": {}}, stubs={"secrets": CLEAN}, inputs=inputs)
+    assert run.returncode == 2
+    assert message in run.messages("error")[0]
