@@ -316,20 +316,16 @@ def _problems_for(
         yield ManifestProblem(shown, line, col, _field_name(path), message)
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
-        deepest = jsonschema.exceptions.best_match(error.context)
-        if error.validator == "anyOf" and all(e.validator == "required" for e in error.context):
-            needed = " or ".join(repr(e.message.split("'")[1]) for e in error.context)
+        if all(e.validator == "required" for e in error.context):
+            names = " or ".join(repr(e.message.split("'")[1]) for e in error.context)
+            needs = "needs exactly one of" if error.validator == "oneOf" else "needs"
             line, col = pos.of_value(path) or (None, None)
-            yield ManifestProblem(shown, line, col, _field_name(path), f"needs {needed}")
+            yield ManifestProblem(shown, line, col, _field_name(path), f"{needs} {names}")
             return
-        if error.validator == "oneOf" and all(e.validator == "required" for e in error.context):
-            options = " or ".join(repr(e.message.split("'")[1]) for e in error.context)
-            line, col = pos.of_value(path) or (None, None)
-            yield ManifestProblem(
-                shown, line, col, _field_name(path), f"needs exactly one of {options}"
-            )
-            return
-        error = deepest
+        # Explain the alternative the value was closest to: one whose type it has (status: 999
+        # is out of range, not "not a list").
+        typed = [e for e in error.context if e.validator != "type"] or list(error.context)
+        error = jsonschema.exceptions.best_match(typed) or error
         path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         schema = _schema_at(path)

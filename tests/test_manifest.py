@@ -306,3 +306,9 @@ def test_alias_bombs_and_huge_files_are_refused_quickly(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yml"
     huge.write_text("version: 1\n" + "# padding\n" * 200_000)
     assert "too large" in problems(huge)[0]
+
+
+def test_alternatives_are_explained_by_the_closest_one(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nroutes:\n  - {name: a, path: /, expect: {status: 999}}\n")
+    (msg,) = problems(path)
+    assert "routes[0].expect.status: got 999; expected at most 599" in msg
