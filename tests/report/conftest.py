@@ -85,6 +85,21 @@ def make_finding(
     )
 
 
+def hostile_findings(check: st.SearchStrategy[str], **extra: Any) -> st.SearchStrategy[Finding]:
+    """Findings whose every text field is hostile; ``extra`` adds or overrides fields."""
+    fields: dict[str, Any] = {
+        "check": check,
+        "rule": hostile_text,
+        "severity": st.sampled_from(list(Severity)),
+        "title": hostile_text,
+        "message": hostile_text,
+        "remediation": hostile_text,
+        "path": st.one_of(st.none(), hostile_text),
+        "url": st.one_of(st.none(), hostile_text),
+    }
+    return st.builds(make_finding, **{**fields, **extra})
+
+
 def make_report(
     findings: Iterable[Finding] = (),
     *,

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from launchgate.findings import Finding, Severity
 from launchgate.report import github
 from launchgate.report._common import clean, repo_relative
-from tests.report.conftest import HOSTILE, hostile_text, make_finding, make_report
+from tests.report.conftest import (
+    HOSTILE,
+    hostile_findings,
+    make_finding,
+    make_report,
+)
 
 # --- a mirror of actions/runner's parsers (ActionCommand.TryParseV2, FileCommandManager) -------
 
@@ -181,17 +186,9 @@ def test_hostile_text_cannot_inject_or_break_the_line(hostile: str) -> None:
 
 
 def _finding_strategy() -> st.SearchStrategy[Finding]:
-    return st.builds(
-        make_finding,
-        check=st.sampled_from(["secrets", "smoke", "dns"]),
-        rule=hostile_text,
-        severity=st.sampled_from(list(Severity)),
-        title=hostile_text,
-        message=hostile_text,
-        remediation=hostile_text,
-        path=st.one_of(st.none(), hostile_text),
+    return hostile_findings(
+        st.sampled_from(["secrets", "smoke", "dns"]),
         line=st.one_of(st.none(), st.integers(-1, 10**6)),
-        url=st.one_of(st.none(), hostile_text),
     )
 
 

@@ -8,9 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchgate.findings import Finding, Severity
+from launchgate.findings import Finding
 from launchgate.report import junit
-from tests.report.conftest import HOSTILE, hostile_text, make_finding, make_report
+from tests.report.conftest import (
+    HOSTILE,
+    hostile_findings,
+    hostile_text,
+    make_finding,
+    make_report,
+)
 
 _KINDS = ("failure", "error", "skipped")
 
@@ -141,17 +147,7 @@ def test_hostile_text_parses_and_keeps_what_xml_can_carry() -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     findings=st.lists(
-        st.builds(
-            make_finding,
-            check=st.one_of(st.sampled_from(["secrets", "dns"]), hostile_text),
-            rule=hostile_text,
-            severity=st.sampled_from(list(Severity)),
-            title=hostile_text,
-            message=hostile_text,
-            remediation=hostile_text,
-            path=st.one_of(st.none(), hostile_text),
-            url=st.one_of(st.none(), hostile_text),
-        ),
+        hostile_findings(st.one_of(st.sampled_from(["secrets", "dns"]), hostile_text)),
         max_size=5,
     ),
     error=st.one_of(st.none(), hostile_text),
