@@ -32,25 +32,22 @@ class _Aliases:
                     elif alias.name == "getenv":
                         self.getenv.add(alias.asname or "getenv")
 
-    def is_environ(self, node: ast.expr) -> bool:
+    def _is_os_member(self, node: ast.expr, member: str, imported: set[str]) -> bool:
+        """``os.<member>`` (or an alias of ``os``), or a name imported from os as ``member``."""
         if isinstance(node, ast.Name):
-            return node.id in self.environ
+            return node.id in imported
         return (
             isinstance(node, ast.Attribute)
-            and node.attr == "environ"
+            and node.attr == member
             and isinstance(node.value, ast.Name)
             and node.value.id in self.os
         )
 
+    def is_environ(self, node: ast.expr) -> bool:
+        return self._is_os_member(node, "environ", self.environ)
+
     def is_getenv(self, node: ast.expr) -> bool:
-        if isinstance(node, ast.Name):
-            return node.id in self.getenv
-        return (
-            isinstance(node, ast.Attribute)
-            and node.attr == "getenv"
-            and isinstance(node.value, ast.Name)
-            and node.value.id in self.os
-        )
+        return self._is_os_member(node, "getenv", self.getenv)
 
 
 def _literal(node: ast.expr | None) -> str | None:
