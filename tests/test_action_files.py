@@ -56,7 +56,7 @@ def test_every_input_is_mapped_explicitly_to_a_launchgate_variable() -> None:
 
 def test_the_code_reads_every_mapped_variable() -> None:
     code = "".join(p.read_text() for p in (REPO / "launchgate/action").glob("*.py"))
-    code += (REPO / "launchgate/cli.py").read_text()
+    code += "".join(p.read_text() for p in (REPO / "launchgate/cli").glob("*.py"))
     for variable in ACTION["runs"]["env"]:
         assert f'"{variable}"' in code, variable
 

@@ -31,7 +31,6 @@ from launchgate.envcheck.spec import VarSpec, declaration_lines, declared_vars, 
 from launchgate.envcheck.values import load_rules
 from launchgate.findings import CheckResult, Finding, Location, Severity, fingerprint_of
 from launchgate.manifest import Manifest
-from launchgate.registry import register
 
 SOURCE_MISSING = "env.source-missing"
 SOURCE_UNREADABLE = "env.source-unreadable"
@@ -215,12 +214,10 @@ def _run(ctx: CheckContext) -> CheckResult:
     return check_env(ctx)
 
 
-SPEC = register(
-    CheckSpec(
-        id=CHECK,
-        title="Environment variables",
-        run=_run,
-        configured=lambda manifest: manifest.has("env"),
-        rules=lambda _manifest: RULES,
-    )
+SPEC = CheckSpec(
+    id=CHECK,
+    title="Environment variables",
+    run=_run,
+    configured=lambda manifest: manifest.has("env"),
+    rules=lambda _manifest: RULES,
 )

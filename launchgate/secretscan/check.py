@@ -28,7 +28,6 @@ from launchgate.findings import (
 )
 from launchgate.manifest import Manifest
 from launchgate.redact import redact, value_hash
-from launchgate.registry import register
 from launchgate.secretscan.baseline import (
     DEFAULT_BASELINE,
     DETECT_SECRETS_BASELINE,
@@ -630,12 +629,10 @@ def _catalogue(manifest: Manifest) -> list[RuleInfo]:
     ]
 
 
-SPEC = register(
-    CheckSpec(
-        id=CHECK_ID,
-        title="Secrets in the tree, the git history and build output",
-        run=run,
-        configured=_configured,
-        rules=lambda manifest: _catalogue(manifest),
-    )
+SPEC = CheckSpec(
+    id=CHECK_ID,
+    title="Secrets in the tree, the git history and build output",
+    run=run,
+    configured=_configured,
+    rules=lambda manifest: _catalogue(manifest),
 )

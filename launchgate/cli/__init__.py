@@ -1,0 +1,36 @@
+"""The ``launchgate`` command line. Thin: parse options, load the manifest, run, render.
+
+One module per command; shared options in :mod:`launchgate.cli.options`, the gate's single run in
+:mod:`launchgate.cli.execute`. A new command is a module here and one ``add_command`` line below.
+"""
+
+from __future__ import annotations
+
+import click
+
+from launchgate import __version__
+from launchgate.cli.action import action
+from launchgate.cli.env import env_command
+from launchgate.cli.execute import execute
+from launchgate.cli.init import init
+from launchgate.cli.options import ExitError
+from launchgate.cli.rules import rules
+from launchgate.cli.run import run
+from launchgate.cli.secrets import secrets_command
+from launchgate.cli.validate import validate
+
+__all__ = ["ExitError", "execute", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="launchgate")
+def main() -> None:
+    """launchgate: the launch-readiness gate.
+
+    Reads launchready.yml and checks env vars, secrets, routes, latency, DNS and email before you
+    ship. Exit codes: 0 pass, 1 gate failed, 2 usage, manifest or internal error.
+    """
+
+
+for command in (run, env_command, secrets_command, validate, init, rules, action):
+    main.add_command(command)

@@ -1,0 +1,53 @@
+"""`launchgate rules`: every rule launchgate can report, with its default severity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from launchgate.cli.options import ExitError, guard, load_for_command
+from launchgate.registry import load_builtin_checks
+
+
+@click.command(name="rules")
+@click.option("--check", "check_id", help="Only this check's rules (env, secrets...).")
+@click.option(
+    "--manifest",
+    "-m",
+    type=click.Path(path_type=Path),
+    envvar="LAUNCHGATE_MANIFEST",
+    help="Include the rule packs this manifest adds (default: ./launchready.yml if any).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guard
+def rules(check_id: str | None, manifest: Path | None, as_json: bool) -> None:
+    """List the rules launchgate can report: id, default severity and title."""
+    import json
+
+    loaded = load_for_command(manifest, Path("."), required=False)
+    registry = load_builtin_checks()
+    if check_id is not None and check_id not in registry:
+        raise ExitError(f"unknown check {check_id!r}; available: {', '.join(registry)}")
+    infos = [
+        info
+        for spec in registry.values()
+        if check_id in (None, spec.id)
+        for info in spec.rules(loaded)
+    ]
+    if as_json:
+        rows = [
+            {
+                "id": i.id,
+                "severity": i.severity.value if i.severity else None,
+                "title": i.title,
+                "description": i.description,
+                "remediation": i.remediation,
+            }
+            for i in infos
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for info in infos:
+        severity = info.severity.value if info.severity else "-"
+        click.echo(f"{info.id:<44} {severity:<8} {info.title}")

@@ -1,0 +1,61 @@
+"""`launchgate run`: every check the manifest configures, as one gate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchgate.cli.execute import execute
+from launchgate.cli.options import (
+    common_options,
+    guard,
+    load_for_command,
+    selection_options,
+    split_words,
+)
+
+
+@click.command(name="run")
+@selection_options
+@common_options
+@click.option(
+    "--environment",
+    "-e",
+    envvar="LAUNCHGATE_ENVIRONMENT",
+    help="Environment to check (production, staging...).  env: LAUNCHGATE_ENVIRONMENT",
+)
+@click.option(
+    "--base-url",
+    envvar="LAUNCHGATE_BASE_URL",
+    help="Base URL of the deployed release (overrides the environment's base_url).",
+)
+@click.option(
+    "--since",
+    envvar="LAUNCHGATE_SINCE",
+    help="Scan only commits in this range for secrets: REV or BASE..HEAD.",
+)
+@guard
+def run(
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    environment: str | None,
+    base_url: str | None,
+    since: str | None,
+    manifest: Path | None,
+    **common: Any,
+) -> None:
+    """Run every check the manifest configures."""
+    loaded = load_for_command(manifest, Path("."), required=True)
+    params = {"environment": environment, "base_url": base_url, "since": since}
+    code = execute(
+        root=loaded.root,
+        manifest=loaded,
+        only=split_words(only),
+        skip=split_words(skip),
+        params=params,
+        **common,
+    )
+    sys.exit(code)
