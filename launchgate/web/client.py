@@ -1,0 +1,224 @@
+"""The one HTTP client factory every network check uses (smoke, perf, dns).
+
+Why one: timeouts, ``--resolve``, the CA bundle, the user agent and body limits must mean the
+same thing in every check, and the SSL context (most of the ~20 ms an httpx client costs to build)
+is made once per run and shared.
+
+``--resolve HOST:PORT:ADDRESS`` has curl's meaning: connections to HOST:PORT go to ADDRESS while
+the URL, the ``Host`` header and the TLS server name (SNI, certificate check) stay HOST. It is done
+by a network backend that swaps the address at connect time, below TLS, so nothing else changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import ssl
+import time
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import certifi
+import httpcore
+import httpx
+
+from launchgate import __version__
+
+ResolveMap = Mapping[tuple[str, int], str]
+
+
+class ResolveError(ValueError):
+    """A ``--resolve`` entry that is not ``HOST:PORT:ADDRESS``."""
+
+
+def parse_resolve(entry: str) -> tuple[tuple[str, int], str]:
+    """``example.com:443:127.0.0.1`` -> ``(("example.com", 443), "127.0.0.1")``.
+
+    The address may be IPv4, IPv6 (bare or in brackets, as curl writes it) or a host name.
+    """
+    host, sep1, rest = entry.strip().partition(":")
+    port_text, sep2, address = rest.partition(":")
+    usage = f"--resolve {entry!r}: expected HOST:PORT:ADDRESS, e.g. www.example.com:443:127.0.0.1"
+    if not (sep1 and sep2 and host and port_text and address):
+        raise ResolveError(usage)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ResolveError(f"{usage} (port {port_text!r} is not a number from 1 to 65535)")
+    if address.startswith("[") and address.endswith("]"):
+        address = address[1:-1]
+    if ":" in address:
+        try:
+            ipaddress.IPv6Address(address)
+        except ValueError:
+            raise ResolveError(f"{usage} (address {address!r} is not an IP address)") from None
+    if not address or any(c.isspace() for c in address + host):
+        raise ResolveError(usage)
+    return (host.lower().rstrip("."), int(port_text)), address
+
+
+def parse_resolve_all(entries: Iterable[str]) -> dict[tuple[str, int], str]:
+    """Several ``--resolve`` entries; a later entry for the same HOST:PORT wins (as in curl)."""
+    return dict(parse_resolve(e) for e in entries)
+
+
+def default_ca_bundle() -> str:
+    """``SSL_CERT_FILE`` when set (the usual way to trust a private CA), else certifi's bundle."""
+    return os.environ.get("SSL_CERT_FILE") or certifi.where()
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How every request of a run is made. Build it once per run (``from_params``)."""
+
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 10.0
+    resolve: ResolveMap = field(default_factory=lambda: MappingProxyType({}))
+    ca_bundle: str | None = None
+    user_agent: str = f"launchgate/{__version__}"
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+
+    def __post_init__(self) -> None:
+        # Frozen all the way down: a shared settings object must not change under another check.
+        object.__setattr__(self, "resolve", MappingProxyType(dict(self.resolve)))
+
+    @property
+    def ca_file(self) -> str:
+        return self.ca_bundle or default_ca_bundle()
+
+    def address_for(self, host: str, port: int) -> str:
+        """Where a connection to ``host:port`` really goes (``--resolve``), else ``host``."""
+        return self.resolve.get((host.lower().rstrip("."), port), host)
+
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(
+            connect=self.connect_timeout_s,
+            read=self.read_timeout_s,
+            write=self.read_timeout_s,
+            pool=self.connect_timeout_s,
+        )
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], **overrides: Any) -> WebSettings:
+        """Settings from a check's ``ctx.params``: ``resolve`` (list of curl-style entries),
+        ``ca_bundle`` (path). Raises :class:`ResolveError` or ``ValueError`` on bad input."""
+        resolve = parse_resolve_all(params.get("resolve") or ())
+        ca_bundle = params.get("ca_bundle") or None
+        if ca_bundle is not None and not os.path.isfile(ca_bundle):
+            raise ValueError(f"--ca-bundle {ca_bundle!r}: no such file")
+        return cls(resolve=resolve, ca_bundle=ca_bundle, **overrides)
+
+
+@functools.cache
+def _ssl_context_for(ca_file: str) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"CA bundle {ca_file!r} cannot be used: {exc}") from exc
+
+
+def ssl_context(settings: WebSettings) -> ssl.SSLContext:
+    """The verifying SSL context for the settings' CA bundle: built once per bundle, then shared."""
+    return _ssl_context_for(settings.ca_file)
+
+
+class _ResolvingBackend(httpcore.SyncBackend):
+    """Connects to the ``--resolve`` address; TLS (SNI, certificate name) still uses the host."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self._settings = settings
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = self._settings.address_for(host, port)
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+class _ResolvingTransport(httpx.HTTPTransport):
+    """httpx's own transport (request mapping, error mapping) over a resolving connection pool.
+
+    httpx does not take a network backend, so the pool it builds is replaced by one that has ours;
+    ``tests/web/test_client.py`` proves through a real HTTPS server that this still works.
+    """
+
+    def __init__(self, settings: WebSettings, limits: httpx.Limits) -> None:
+        context = ssl_context(settings)
+        super().__init__(verify=context, trust_env=False, limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_ResolvingBackend(settings),
+        )
+
+
+def make_client(
+    settings: WebSettings,
+    *,
+    follow_redirects: bool = False,
+    headers: Mapping[str, str] | None = None,
+    max_connections: int = 20,
+) -> httpx.Client:
+    """A sync client with the run's timeouts, resolve map, CA bundle and user agent.
+
+    Redirects are not followed by default: checks that judge redirects follow them hop by hop
+    (and decide per hop which credentials may go along). Environment proxies and ``.netrc`` are
+    ignored (``trust_env=False``) so no credential the user did not declare is ever sent.
+    """
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    all_headers = {"User-Agent": settings.user_agent}
+    all_headers.update(headers or {})
+    return httpx.Client(
+        transport=_ResolvingTransport(settings, limits),
+        timeout=settings.timeout(),
+        follow_redirects=follow_redirects,
+        max_redirects=settings.max_redirects,
+        headers=all_headers,
+        trust_env=False,
+    )
+
+
+@dataclass(frozen=True)
+class Body:
+    """A response body read up to a cap; ``truncated`` when the server sent more."""
+
+    content: bytes
+    truncated: bool
+
+    def text(self, encoding: str | None = None) -> str:
+        return self.content.decode(encoding or "utf-8", errors="replace")
+
+
+def read_body(response: httpx.Response, max_bytes: int, deadline: float | None = None) -> Body:
+    """Read a streamed response's (decoded) body, stopping after ``max_bytes``.
+
+    Use with ``client.stream(...)``: an oversized or endless body costs at most ``max_bytes`` of
+    memory (the cap applies after decompression, so a compression bomb is capped too). A server
+    that trickles bytes slower than the read timeout could still hold a reader for long, so an
+    optional ``deadline`` (``time.monotonic()`` value) bounds the whole read: past it,
+    ``httpx.ReadTimeout`` is raised.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        if deadline is not None and time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the body was still arriving at the deadline")
+        room = max_bytes - size
+        if len(chunk) > room:
+            chunks.append(chunk[:room])
+            return Body(b"".join(chunks), truncated=True)
+        chunks.append(chunk)
+        size += len(chunk)
+    return Body(b"".join(chunks), truncated=False)

@@ -1,0 +1,216 @@
+"""What a server's certificate and TLS handshake look like, even when they are wrong.
+
+A browser stops at the first error; a launch gate must say everything at once: an expired
+certificate for the wrong host still has dates worth reporting. So the handshake is made with a
+chain-verifying context (hostname checked separately, by :func:`hostname_matches`), and if the
+chain does not verify, once more without verification just to read the certificate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from launchgate.web.client import WebSettings
+
+
+class TLSProbeError(Exception):
+    """No certificate could be read. ``kind``: dns, refused, timeout, reset, not-tls, handshake,
+    connect; ``reason`` says what happened in words a user can act on."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """The leaf certificate a server presented and how the handshake went."""
+
+    host: str
+    port: int
+    subject: str
+    issuer: str
+    sans: tuple[str, ...]
+    not_before: dt.datetime
+    not_after: dt.datetime
+    hostname_match: bool
+    chain_verified: bool  # the chain reaches a trusted root (dates aside: see not_after)
+    verify_error: str | None
+    tls_version: str
+    sha256: str
+
+    def days_left(self, now: dt.datetime | None = None) -> float:
+        """Days until ``not_after`` (negative once expired)."""
+        now = now or dt.datetime.now(dt.UTC)
+        return (self.not_after - now).total_seconds() / 86400.0
+
+    def not_yet_valid(self, now: dt.datetime | None = None) -> bool:
+        return (now or dt.datetime.now(dt.UTC)) < self.not_before
+
+
+def _ascii_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def hostname_matches(host: str, sans: tuple[str, ...]) -> bool:
+    """RFC 6125 matching of ``host`` against DNS/IP subject alternative names.
+
+    A wildcard stands for exactly one whole left-most label (``*.example.com`` matches
+    ``www.example.com``, not ``example.com`` nor ``a.b.example.com``); IP addresses match only IP
+    entries. The subject CN is not consulted: browsers have not used it for years.
+    """
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return any(_same_ip(ip, san) for san in sans)
+    labels = _ascii_host(host).split(".")
+    for san in sans:
+        pattern = _ascii_host(san).split(".")
+        if len(pattern) != len(labels):
+            continue
+        if pattern[0] == "*" and len(pattern) > 2:
+            if pattern[1:] == labels[1:] and labels[0]:
+                return True
+        elif pattern == labels:
+            return True
+    return False
+
+
+def _same_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, san: str) -> bool:
+    try:
+        return ipaddress.ip_address(san) == ip
+    except ValueError:
+        return False
+
+
+# OpenSSL's X509_V_FLAG_NO_CHECK_TIME (not named by the ssl module): judge the chain without its
+# dates, which are judged separately, so an expired certificate is one finding, not two.
+_NO_CHECK_TIME = 0x200000
+
+
+@functools.cache
+def _chain_context(ca_file: str) -> ssl.SSLContext:
+    """Verifies the chain against the bundle; the hostname is judged by hostname_matches and
+    the dates by the caller."""
+    context = ssl.create_default_context(cafile=ca_file)
+    context.check_hostname = False
+    context.verify_flags |= _NO_CHECK_TIME
+    return context
+
+
+@functools.cache
+def _reading_context() -> ssl.SSLContext:
+    """Verifies nothing: only used to read a certificate that failed verification."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _handshake(
+    host: str, port: int, settings: WebSettings, context: ssl.SSLContext
+) -> tuple[bytes, str]:
+    address = settings.address_for(host, port)
+    with socket.create_connection((address, port), timeout=settings.connect_timeout_s) as sock:
+        sock.settimeout(settings.read_timeout_s)
+        server_name = None if _is_ip(host) else host
+        with context.wrap_socket(sock, server_hostname=server_name) as tls:
+            der = tls.getpeercert(binary_form=True)
+            version = tls.version() or "unknown"
+    if not der:
+        raise TLSProbeError("handshake", f"{host}:{port} presented no certificate")
+    return der, version
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+# OpenSSL's words for "the other side answered, but not with TLS records".
+_NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER", "PACKET_LENGTH", "HTTP_REQUEST")
+
+
+def _probe_error(host: str, port: int, exc: OSError) -> TLSProbeError:
+    where = f"{host}:{port}"
+    if isinstance(exc, socket.gaierror):
+        return TLSProbeError("dns", f"{host} does not resolve ({exc.strerror or exc})")
+    if isinstance(exc, ConnectionRefusedError):
+        return TLSProbeError("refused", f"{where} refused the connection")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return TLSProbeError("timeout", f"{where} did not complete a TLS handshake in time")
+    if isinstance(exc, ConnectionResetError | ssl.SSLEOFError | BrokenPipeError):
+        return TLSProbeError("reset", f"{where} closed the connection during the TLS handshake")
+    if isinstance(exc, ssl.SSLError):
+        reason = (exc.reason or str(exc)).upper()
+        if any(word in reason for word in _NOT_TLS_REASONS):
+            return TLSProbeError("not-tls", f"{where} does not speak TLS (plain HTTP there?)")
+        return TLSProbeError("handshake", f"TLS handshake with {where} failed: {exc.reason or exc}")
+    return TLSProbeError("connect", f"cannot connect to {where}: {exc.strerror or exc}")
+
+
+def inspect_certificate(host: str, port: int, settings: WebSettings) -> CertificateInfo:
+    """Handshake with ``host:port`` (honouring ``--resolve``) and describe its certificate.
+
+    Bounded in time by the settings' connect and read timeouts (at most two handshakes).
+    Raises :class:`TLSProbeError` when no certificate can be read at all.
+    """
+    verify_error: str | None = None
+    try:
+        try:
+            der, version = _handshake(host, port, settings, _chain_context(settings.ca_file))
+        except ssl.SSLCertVerificationError as exc:
+            verify_error = exc.verify_message or exc.reason or str(exc)
+            der, version = _handshake(host, port, settings, _reading_context())
+    except OSError as exc:
+        raise _probe_error(host, port, exc) from exc
+    return describe(host, port, der, version, verify_error)
+
+
+def describe(
+    host: str, port: int, der: bytes, version: str, verify_error: str | None
+) -> CertificateInfo:
+    """Parse a DER certificate into :class:`CertificateInfo` (dates in UTC)."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError as exc:
+        raise TLSProbeError("handshake", f"{host}:{port} sent an unreadable certificate") from exc
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names = [str(n) for n in san.get_values_for_type(x509.DNSName)]
+        names += [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        names = []
+    sans = tuple(names)
+    return CertificateInfo(
+        host=host,
+        port=port,
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        sans=sans,
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        hostname_match=hostname_matches(host, sans),
+        chain_verified=verify_error is None,
+        verify_error=verify_error,
+        tls_version=version,
+        sha256=cert.fingerprint(hashes.SHA256()).hex(),
+    )
