@@ -23,6 +23,7 @@ import yaml
 
 from launchgate.findings import Severity
 from launchgate.resources import schema_path
+from launchgate.yamlguard import compose_bounded
 
 MANIFEST_NAME = "launchready.yml"
 Path_ = tuple[str | int, ...]
@@ -239,7 +240,7 @@ def _parse_yaml(text: str, shown: str) -> tuple[Any, _Positions, list[tuple[Path
     pos = _Positions()
     dupes: list[tuple[Path_, str]] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_bounded(text)
         if node is None:
             return None, pos, dupes
         _walk(node, (), pos, dupes, [MAX_NODES])

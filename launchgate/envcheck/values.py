@@ -19,6 +19,7 @@ from launchgate.checkapi import CheckError
 from launchgate.envcheck.spec import looks_secret
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
+from launchgate.yamlguard import load_bounded
 
 _LIST = re.compile(r"[^\s\"'{}\[\],]+(?:\s*,\s*[^\s\"'{}\[\],]+)+")
 PLACEHOLDER = "placeholder"
@@ -182,7 +183,7 @@ def load_pack(path: Path, shown: str | None = None) -> list[ValueRule]:
     """The ``kind: env`` rules of one pack file; packs of other kinds yield nothing."""
     shown = shown or str(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = load_bounded(path.read_text("utf-8"))
     except OSError as exc:
         raise _fail(shown, f"cannot be read: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -25,6 +25,7 @@ import yaml
 
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
+from launchgate.yamlguard import load_bounded
 
 PACK_KIND = "secrets"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
@@ -164,7 +165,7 @@ def _read_pack(
     path: Path, _mtime_ns: int, _size: int
 ) -> tuple[tuple[SecretRule, ...], tuple[AllowEntry, ...]] | None:
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
+        data = load_bounded(path.read_text("utf-8"), _LOADER)
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import yaml
 
 from launchgate.envcheck.codescan.model import EnvRead
+from launchgate.yamlguard import compose_bounded
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _CONTEXT_READ = re.compile(
@@ -48,7 +49,7 @@ def workflow_reads(source: str, path: str) -> list[EnvRead]:
     if "${{" not in source:
         return []
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        root = compose_bounded(source)
     except yaml.YAMLError:
         return []
     if root is None:
