@@ -194,7 +194,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     baseline_path = _baseline_path(ctx, base)
     if ctx.params.get("write_baseline"):
         return _write(baseline_path, keys, started)
-    baseline = _load_baseline(baseline_path, base)
+    baseline = _load_baseline(baseline_path, base, meta)
     kept = [f for f in findings if not _baselined(f, baseline, keys)]
     accepted = len(findings) - len(kept)
 
@@ -274,7 +274,8 @@ def _staged(
     baseline_path = _baseline_path(ctx, info.toplevel)
     if ctx.params.get("write_baseline"):
         return _write(baseline_path, keys, started)
-    baseline = _load_baseline(baseline_path, info.toplevel)
+    unreadable: list[Finding] = []
+    baseline = _load_baseline(baseline_path, info.toplevel, unreadable)
     kept = [f for f in findings if not _baselined(f, baseline, keys)]
     parts = [
         f"scanned staged changes: {batch.added_lines:,} added lines",
@@ -288,7 +289,7 @@ def _staged(
         parts.append(f"{len(findings) - len(kept)} accepted by the baseline")
     return CheckResult(
         check=CHECK_ID,
-        findings=tuple(kept),
+        findings=tuple(kept + unreadable),
         summary="; ".join(parts),
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
@@ -538,11 +539,34 @@ def _baseline_path(ctx: CheckContext, base: Path) -> Path:
     return base / DEFAULT_BASELINE
 
 
-def _load_baseline(path: Path, base: Path) -> Baseline:
+def _load_baseline(path: Path, base: Path, meta: list[Finding]) -> Baseline:
+    """The accepted secrets; an unusable baseline accepts nothing and is itself a finding.
+
+    Raising here would throw away every finding of the scan, and ``--allow-errors`` would then
+    report GO on a repository full of secrets: what could not be read is never a pass.
+    """
     try:
         return load_baseline([path, base / DETECT_SECRETS_BASELINE])
     except BaselineError as exc:
-        raise CheckError(str(exc)) from None
+        meta.append(
+            Finding(
+                check=CHECK_ID,
+                rule="secrets.baseline-unreadable",
+                severity=Severity.HIGH,
+                title="Secrets baseline cannot be read: nothing was accepted",
+                message=f"{exc}. Every secret found is reported, including accepted ones.",
+                location=Location(path=_relative_or_name(path, base)),
+                remediation="Fix or regenerate it with `launchgate secrets --write-baseline`.",
+            )
+        )
+        return Baseline()
+
+
+def _relative_or_name(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _baselined(finding: Finding, baseline: Baseline, keys: list[tuple[_Place, str]]) -> bool:
