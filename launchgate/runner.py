@@ -28,8 +28,8 @@ from launchgate.findings import (
     fingerprint_of,
     sort_findings,
 )
+from launchgate.leakguard import clean_results
 from launchgate.manifest import Manifest
-from launchgate.redact import scrub
 from launchgate.store import Store
 
 
@@ -103,24 +103,6 @@ def _override_severity(finding: Finding, overrides: Mapping[str, str]) -> Findin
     return finding
 
 
-def _clean(result: CheckResult, masker: Masker) -> CheckResult:
-    """Last line of defence: no masked value survives in any text a reporter will print."""
-    if not masker.values:
-        return result
-    findings = tuple(
-        dataclasses.replace(
-            f,
-            title=scrub(f.title, masker.values),
-            message=scrub(f.message, masker.values),
-            remediation=scrub(f.remediation, masker.values),
-        )
-        for f in result.findings
-    )
-    error = scrub(result.error, masker.values) if result.error else result.error
-    summary = scrub(result.summary, masker.values)
-    return dataclasses.replace(result, findings=findings, error=error, summary=summary)
-
-
 def _run_concurrently(
     specs: list[CheckSpec],
     contexts: Mapping[str, CheckContext],
@@ -187,8 +169,8 @@ def run_gate(
 
     fail_on = options.fail_on or manifest.fail_on
     ordered: list[CheckResult] = []
-    for spec in specs:
-        result = _clean(results[spec.id], masker)
+    cleaned = clean_results([results[spec.id] for spec in specs], masker)
+    for spec, result in zip(specs, cleaned, strict=True):
         overrides = manifest.check_options(spec.id).get("severity") or {}
         if overrides:
             findings = tuple(_override_severity(f, overrides) for f in result.findings)

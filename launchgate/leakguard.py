@@ -1,0 +1,105 @@
+"""The last line of defence: no secret value leaves the run in any text a reporter prints.
+
+Checks show secrets only in redacted form, but a secret can reach output by other ways: as a
+variable *name* in code (``os.environ.get("sk_live_…")``), inside a file *path*
+(``tokens/ghp_….env``), in a detail, a summary or an error. Every string of every result passes
+here: values the checks masked are replaced, and any text shaped like a credential (the secrets
+check's specific detectors, not its generic keyword rules) is masked too, so that in Actions it is
+also hidden by ``::add-mask::`` from the rest of the log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from launchgate.checkapi import Masker
+from launchgate.findings import CheckResult, Finding, Location
+from launchgate.redact import scrub
+
+
+@functools.cache
+def _shape_detector() -> Any:
+    """The built-in detectors with a distinctive shape (``ghp_``, ``sk_live_``, ``AKIA``...)."""
+    from launchgate.secretscan.detector import Detector
+    from launchgate.secretscan.rules import RuleSet, load_rules
+
+    rules = load_rules()
+    specific = tuple(rule for rule in rules.rules if not rule.generic)
+    return Detector(RuleSet(rules=specific, allow=rules.allow))
+
+
+def secrets_in(text: str) -> set[str]:
+    """Every credential-shaped value in ``text`` (line by line, as the detectors read files)."""
+    found: set[str] = set()
+    for line in text.splitlines():
+        hits, _ = _shape_detector().scan(line, "")
+        found.update(hit.value for hit in hits)
+    return found
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _scrubbed(value: Any, values: set[str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value, values)
+    if isinstance(value, Mapping):
+        return {_scrubbed(k, values): _scrubbed(v, values) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scrubbed(item, values) for item in value)
+    return value
+
+
+def _texts(result: CheckResult) -> list[str]:
+    texts = [result.summary, result.error or ""]
+    for f in result.findings:
+        texts += [f.title, f.message, f.remediation, *_strings(f.location.to_dict())]
+        texts += _strings(dict(f.details))
+    return texts
+
+
+def _clean_finding(finding: Finding, values: set[str]) -> Finding:
+    location = Location(**_scrubbed(finding.location.to_dict(), values))
+    return dataclasses.replace(
+        finding,
+        title=scrub(finding.title, values),
+        message=scrub(finding.message, values),
+        remediation=scrub(finding.remediation, values),
+        location=location,
+        details=_scrubbed(dict(finding.details), values),
+    )
+
+
+def clean_results(results: list[CheckResult], masker: Masker) -> list[CheckResult]:
+    """``results`` with every masked or credential-shaped value replaced by ``***``.
+
+    Values found here are added to ``masker`` first, from every result, so that Actions masks
+    them before anything is printed and a value one check shows is scrubbed from all the others.
+    Fingerprints are kept: they are hashes.
+    """
+    for result in results:
+        for text in _texts(result):
+            for value in secrets_in(text):
+                masker.add(value)
+    values = set(masker.values)
+    if not values:
+        return results
+    return [
+        dataclasses.replace(
+            result,
+            findings=tuple(_clean_finding(f, values) for f in result.findings),
+            error=scrub(result.error, values) if result.error else result.error,
+            summary=scrub(result.summary, values),
+        )
+        for result in results
+    ]
