@@ -10,7 +10,6 @@ from launchgate.findings import CheckResult, Finding, Location, Severity
 from launchgate.leakguard import clean_results, secrets_in
 from tests.secretscan.conftest import github_token
 
-
 BASE = Finding(check="env", rule="env.x", severity=Severity.LOW, title="t", message="m")
 
 

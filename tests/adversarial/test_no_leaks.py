@@ -48,7 +48,8 @@ def test_secrets_in_variable_names_and_file_paths_never_reach_any_output(tmp_pat
         "app",
         {
             "launchready.yml": "version: 1\nenv:\n  required:\n    - {name: DATABASE_URL}\n",
-            "app.py": f'import os\nKEY = os.environ.get("{stripe}")\nDB = os.environ["DATABASE_URL"]\n',
+            "app.py": f'import os\nKEY = os.environ.get("{stripe}")\n'
+            'DB = os.environ["DATABASE_URL"]\n',
             f"tokens/{token}.env": f"API_TOKEN={inner}\n",
         },
     )
