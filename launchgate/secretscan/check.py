@@ -37,6 +37,7 @@ from launchgate.secretscan.baseline import (
     write_baseline,
 )
 from launchgate.secretscan.detector import Detector
+from launchgate.secretscan.engine import EngineError
 from launchgate.secretscan.gitwalk import (
     CommitMeta,
     GitError,
@@ -212,6 +213,8 @@ def _detector(packs: Sequence[Path]) -> Detector:
     """Built-in and user rules; a user pack whose own examples fail is refused."""
     try:
         detector = Detector(load_rules(packs))
+    except EngineError as exc:
+        raise CheckError(str(exc)) from None
     except (RulePackError, ValueError) as exc:
         raise CheckError(f"rule pack: {exc}") from None
     problems = unproven(detector, {str(p) for p in packs})

@@ -1,7 +1,8 @@
 """Line detector: a byte-level keyword prefilter, keyword routing, detectors and the allowlist.
 
-Speed comes from doing as little Python per line as possible: one compiled trie regex finds the
-few candidate lines in a whole lowercased buffer (git output or a file), each candidate line goes
+Speed comes from doing as little Python per line as possible: one keyword search (Hyperscan, or
+a trie regex without it; see :mod:`~launchgate.secretscan.engine`) finds the few candidate lines
+in a whole buffer (git output or a file), each candidate line goes
 only to the rules whose keywords it contains, and results are cached per distinct line so the
 same added line in many commits is analysed once.
 """
@@ -20,6 +21,7 @@ from functools import lru_cache
 
 from detect_secrets.filters import heuristic
 
+from launchgate.secretscan.engine import KeywordSearch, keyword_search
 from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule
 
 # detect-secrets' spellings (with a space or a hyphen) and gitleaks', to ease migration.
@@ -70,28 +72,6 @@ def char_classes(value: str) -> int:
         any(not c.isalnum() and c not in "_-./" for c in value),
     )
     return sum(classes)
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def keyword_regex(keywords: list[str]) -> re.Pattern[bytes]:
-    """One trie-shaped regex of lowercase keywords: far faster in ``sre`` than an alternation."""
-    trie: _Trie = {}
-    for word in keywords:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: _Trie) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie).encode("utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +154,7 @@ class Detector:
             for kw in rule.keywords:
                 self._by_keyword.setdefault(kw, []).append(len(self._compiled) - 1)
         self._keywords = sorted(self._by_keyword)
-        self.prefilter = keyword_regex(self._keywords)
+        self.search: KeywordSearch = keyword_search(self._keywords)
         self._value_res = {a.id: re.compile(a.value_regex) for a in ruleset.allow if a.value_regex}
         self._line_res = {a.id: re.compile(a.line_regex) for a in ruleset.allow if a.line_regex}
         self._cache: dict[str, tuple[Hit, ...]] = {}
@@ -207,15 +187,14 @@ class Detector:
 
     def _scan_long(self, text: str) -> list[Hit]:
         """Minified bundles: analyse windows around each keyword hit, not the whole line."""
-        low = text.lower().encode("utf-8", "replace")
         seen: set[tuple[str, str]] = set()
         out: list[Hit] = []
         last_end = -1
-        for m in self.prefilter.finditer(low):
-            if m.start() + _WINDOW_MARGIN <= last_end:
+        for pos in _char_offsets(text, self.search.starts(text.encode("utf-8", "surrogatepass"))):
+            if pos + _WINDOW_MARGIN <= last_end:
                 continue  # the previous window holds this hit and any value that follows it
-            start = max(0, m.start() - _WINDOW_BEFORE)
-            last_end = min(len(text), m.start() + _WINDOW_AFTER)
+            start = max(0, pos - _WINDOW_BEFORE)
+            last_end = min(len(text), pos + _WINDOW_AFTER)
             for hit in self._analyse(text[start:last_end]):
                 if last_end < len(text) and hit.column - 1 + len(hit.value) >= last_end - start:
                     continue  # cut by the window's end: a later window sees it whole
@@ -285,6 +264,19 @@ class Detector:
 
     def rule(self, rule_id: str) -> SecretRule:
         return self._compiled_by_id(rule_id).rule
+
+
+def _char_offsets(text: str, byte_offsets: list[int]) -> Iterator[int]:
+    """Ascending UTF-8 byte offsets into ``text`` as character offsets, in one pass."""
+    if text.isascii():
+        yield from byte_offsets
+        return
+    raw = text.encode("utf-8", "surrogatepass")
+    done_bytes = done_chars = 0
+    for pos in byte_offsets:
+        done_chars += len(raw[done_bytes:pos].decode("utf-8", "surrogatepass"))
+        done_bytes = pos
+        yield done_chars
 
 
 def path_matches(path: str, pattern: str) -> bool:

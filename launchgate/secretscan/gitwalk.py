@@ -235,24 +235,25 @@ class PatchScanner:
         res.binary_files += buf.count(b"\nBinary files ")
         res.submodule_changes += buf.count(b"\n+Subproject commit ")
         cur = 0
-        last_start = -1
-        for m in self.detector.prefilter.finditer(buf.lower()):
-            pos = m.start()
+        le = -1
+        for pos in self.detector.search.starts(buf):
+            if pos < le:
+                continue  # another keyword on the line just seen (never search back again:
+                # on one 20 MB line that made the scan quadratic)
             ls = buf.rfind(b"\n", 0, pos) + 1
-            if ls == last_start or buf[ls : ls + 1] != b"+":
+            le = buf.find(b"\n", pos)
+            if le < 0:
+                le = len(buf)
+            if buf[ls : ls + 1] != b"+":
                 continue
             if _is_new_file_header(buf, ls):
                 # "+++ b/config/secrets.yml" matched a keyword: it names the file, it adds
                 # nothing. Leave the cursor before it so the header is parsed with its hunks.
                 continue
-            last_start = ls
             self._advance(buf, cur, ls - 1)
             cur = ls - 1
             if not self.in_hunk or self.path is None or self.commit is None:
                 continue
-            le = buf.find(b"\n", pos)
-            if le < 0:
-                le = len(buf)
             if self.width > 1 and buf[ls : ls + self.width] != b"+" * self.width:
                 continue
             self._scan_line(buf, ls, le)

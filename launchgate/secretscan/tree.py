@@ -269,15 +269,13 @@ def _scan_here(
 
 def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> None:
     """Candidates via the prefilter over the whole file; line numbers counted incrementally."""
-    last_start = -1
     counted_to = 0
     line_no = 1
-    for m in detector.prefilter.finditer(data.lower()):
-        pos = m.start()
+    le = -1
+    for pos in detector.search.starts(data):
+        if pos < le:
+            continue  # another keyword on the line just scanned (never search back again)
         ls = data.rfind(b"\n", 0, pos) + 1
-        if ls == last_start:
-            continue
-        last_start = ls
         line_no += data.count(b"\n", counted_to, ls)
         counted_to = ls
         le = data.find(b"\n", pos)
