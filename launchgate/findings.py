@@ -286,8 +286,17 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     return list(best.values())
 
 
+def checked_anything(report: Report) -> bool:
+    """True when at least one check ran (a skipped row or the manifest's own notes do not count):
+    a gate that checked nothing must never say GO."""
+    return any(not c.skipped and c.check != "manifest" for c in report.checks)
+
+
 def verdict(report: Report) -> str:
-    """The one-line verdict: ``GO`` or ``NO-GO: 2 launch blockers, 1 high``."""
+    """The one-line verdict: ``GO``, ``NO-GO: 2 launch blockers, 1 high`` or ``SKIPPED: ...``."""
+    if report.status == "pass" and not checked_anything(report):
+        why = "; ".join(f"{c.check}: {c.summary}" for c in report.checks if c.skipped)
+        return "SKIPPED: nothing was checked" + (f" ({why})" if why else "")
     counts = report.counts()
     words = []
     for sev in SEVERITIES:

@@ -216,7 +216,7 @@ def _read_text(path: Path, shown: str) -> str:
             raise fail(f"is too large for a manifest (over {MAX_BYTES:,} bytes)")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise fail("no such file; create one with `launchgate init`") from None
+        raise fail("does not exist; create it with `launchgate init`") from None
     except OSError as exc:
         raise fail(f"cannot be read: {exc.strerror or exc}") from None
     try:
@@ -262,6 +262,8 @@ def _parse_yaml(text: str, shown: str) -> tuple[Any, _Positions, list[tuple[Path
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if "'\\t'" in (exc.problem or ""):
+            what = "tabs are not allowed for indentation in YAML; indent with spaces"
         raise ManifestError(
             [ManifestProblem(shown, line, col, "", f"invalid YAML: {what}")]
         ) from None
@@ -387,7 +389,14 @@ def _explain(error: jsonschema.ValidationError) -> str:
             }
             want = expected
             wants = [want] if isinstance(want, str) else list(want)
-            return f"{got}; expected {' or '.join(names.get(w, w) for w in wants)}"
+            text = f"{got}; expected {' or '.join(names.get(w, w) for w in wants)}"
+            schema_here: Any = error.schema
+            properties: Any = (
+                schema_here.get("properties", {}) if isinstance(schema_here, dict) else {}
+            )
+            if wants == ["object"] and isinstance(value, str) and "name" in properties:
+                text += f" (write {{name: {value}}})"
+            return text
         case "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             return f"missing required key {missing!r}"

@@ -8,9 +8,13 @@ Tests put stub checks in :data:`REGISTRY` with :func:`register`.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
+from collections.abc import Mapping
 
 from launchgate.checkapi import CheckSpec
+from launchgate.resources import schema_path
 
 BUILTIN_CHECKS: dict[str, str] = {
     "env": "launchgate.envcheck.check",
@@ -18,6 +22,24 @@ BUILTIN_CHECKS: dict[str, str] = {
 }
 
 REGISTRY: dict[str, CheckSpec] = {}
+
+NOT_IN_THIS_VERSION = "not in this version of launchgate"
+
+
+@functools.cache
+def known_check_ids() -> tuple[str, ...]:
+    """Every check id the manifest schema knows (``checks:`` keys), built here or not.
+
+    An id in this list that the build lacks is "not in this version": skipped with a notice, not
+    an unknown-check error, so a manifest or workflow written for a newer launchgate still runs.
+    """
+    schema = json.loads(schema_path("launchready.schema.json").read_text(encoding="utf-8"))
+    return tuple(schema["properties"]["checks"]["propertyNames"]["enum"])
+
+
+def not_in_this_version(check_id: str, available: Mapping[str, CheckSpec]) -> bool:
+    """True for a check id the schema knows but this build (``available``) does not have."""
+    return check_id not in available and check_id in known_check_ids()
 
 
 def register(spec: CheckSpec) -> CheckSpec:

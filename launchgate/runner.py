@@ -30,6 +30,7 @@ from launchgate.findings import (
 )
 from launchgate.leakguard import clean_results
 from launchgate.manifest import Manifest
+from launchgate.registry import NOT_IN_THIS_VERSION, not_in_this_version
 from launchgate.store import Store
 
 
@@ -46,15 +47,21 @@ class RunOptions:
     errors_fail: bool = True
     state_dir: Path | None = None
     verbose: bool = False
+    # Checks the caller already decided not to run (the action's plan), id -> reason.
+    skipped: Mapping[str, str] = field(default_factory=dict)
 
 
 def select_checks(
     registry: Mapping[str, CheckSpec], manifest: Manifest, options: RunOptions
 ) -> list[CheckSpec]:
-    """``--only`` runs exactly those; otherwise every configured, enabled check."""
+    """``--only`` runs exactly those; otherwise every configured, enabled check.
+
+    An id the schema knows but this build lacks is left out (see :func:`skipped_checks`); any
+    other unknown id is a usage error, and so is a selection that leaves nothing to run.
+    """
     known = list(registry)
     for check_id in (*options.only, *options.skip):
-        if check_id not in registry:
+        if check_id not in registry and not not_in_this_version(check_id, registry):
             close = difflib.get_close_matches(check_id, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UsageError(
@@ -63,12 +70,39 @@ def select_checks(
     if options.only:
         chosen = [registry[c] for c in known if c in options.only]
     else:
-        chosen = [
-            spec
-            for spec in registry.values()
-            if spec.configured(manifest) and manifest.check_options(spec.id).get("enabled", True)
-        ]
-    return [spec for spec in chosen if spec.id not in options.skip]
+        chosen = [spec for spec in registry.values() if _configured(spec, manifest)]
+    selected = [spec for spec in chosen if spec.id not in options.skip]
+    runnable_only = [c for c in options.only if c in registry]
+    if runnable_only and not selected:
+        raise UsageError(
+            f"--only {','.join(options.only)} --skip {','.join(options.skip)} leaves no check "
+            "to run"
+        )
+    return selected
+
+
+def _configured(spec: CheckSpec, manifest: Manifest) -> bool:
+    return spec.configured(manifest) and bool(manifest.check_options(spec.id).get("enabled", True))
+
+
+def skipped_checks(
+    registry: Mapping[str, CheckSpec], manifest: Manifest, options: RunOptions
+) -> dict[str, str]:
+    """Checks that do not run, each with the reason a person reads in every report."""
+    reasons: dict[str, str] = {}
+    for check_id in (*options.only, *options.skip):
+        if not_in_this_version(check_id, registry):
+            reasons[check_id] = NOT_IN_THIS_VERSION
+    if not options.only:
+        for spec in registry.values():
+            if spec.id in options.skip:
+                reasons.setdefault(spec.id, "left out with --skip")
+            elif not spec.configured(manifest):
+                reasons[spec.id] = "not configured in the manifest"
+            elif not _configured(spec, manifest):
+                reasons[spec.id] = f"disabled in the manifest (checks.{spec.id}.enabled: false)"
+    reasons.update(options.skipped)
+    return reasons
 
 
 def _as_result(check_id: str, value: Any) -> CheckResult:
@@ -176,6 +210,9 @@ def run_gate(
             findings = tuple(_override_severity(f, overrides) for f in result.findings)
             result = dataclasses.replace(result, findings=findings)
         ordered.append(result)
+    for check_id, reason in skipped_checks(registry, manifest, options).items():
+        if check_id not in results:
+            ordered.append(CheckResult(check=check_id, summary=reason, skipped=True))
     if not options.only:
         unchecked = unchecked_sections(manifest, registry)
         if unchecked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -85,7 +86,8 @@ def test_quiet_prints_only_the_verdict(project: Path) -> None:
 def test_json_to_stdout(project: Path) -> None:
     with stub_check(finding("high")):
         result = invoke("run", "--only", "stub", "--format", "json")
-    jsonschema.validate(json.loads(result.output), REPORT_SCHEMA)
+    jsonschema.validate(json.loads(result.stdout), REPORT_SCHEMA)
+    assert result.stderr == "NO-GO: 1 high\n"  # the verdict stays out of the JSON document
 
 
 def test_bad_usage_is_exit_2(project: Path) -> None:
@@ -177,3 +179,21 @@ def test_github_format_in_actions_annotates_once(project: Path) -> None:
     with stub_check(finding("high")):
         result = invoke("run", "--only", "stub", "--format", "github", env=env)
     assert result.output.count("::error ") == 1
+
+
+def test_progress_line_fits_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    execute_module = importlib.import_module("launchgate.cli.execute")
+
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    show = execute_module._progress_printer(quiet=False)
+    assert show is not None
+    show("scanning history: " + "x" * 100)
+    line = capsys.readouterr().err
+    assert line.startswith("\r") and len(line) == 1 + 39  # never wraps a 40-column terminal

@@ -123,7 +123,7 @@ def test_degenerate_files(tmp_path: Path, text: str, expected: str) -> None:
 
 def test_directory_missing_file_and_binary(tmp_path: Path) -> None:
     assert "is a directory" in problems(tmp_path)[0]
-    assert "no such file" in problems(tmp_path / "nope.yml")[0]
+    assert "nope.yml: does not exist" in problems(tmp_path / "nope.yml")[0]
     binary = tmp_path / "bin.yml"
     binary.write_bytes(b"version: 1\n\xff\xfe\x00")
     assert "not UTF-8" in problems(binary)[0]
@@ -312,3 +312,17 @@ def test_alternatives_are_explained_by_the_closest_one(tmp_path: Path) -> None:
     path = write(tmp_path, "version: 1\nroutes:\n  - {name: a, path: /, expect: {status: 999}}\n")
     (msg,) = problems(path)
     assert "routes[0].expect.status: got 999; expected at most 599" in msg
+
+
+def test_a_tab_in_yaml_says_so_at_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nenv:\n\trequired: []\n")
+    message = "tabs are not allowed for indentation in YAML; indent with spaces"
+    assert problems(path) == [f"{path}:3:1: invalid YAML: {message}"]
+
+
+def test_a_bare_name_under_env_required_suggests_the_mapping(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nenv:\n  required:\n    - DATABASE_URL\n")
+    (problem,) = problems(path)
+    assert problem.endswith(
+        'env.required[0]: got "DATABASE_URL"; expected a mapping (write {name: DATABASE_URL})'
+    )

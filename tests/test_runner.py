@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from launchgate.checkapi import CheckSpec, Masker
-from launchgate.findings import CheckResult, Severity
+from launchgate.findings import CheckResult, Severity, verdict
 from launchgate.manifest import parse_manifest
 from launchgate.registry import REGISTRY
 from launchgate.report import jsonreport
@@ -176,3 +176,46 @@ def test_declared_sections_no_check_reads_are_reported_not_ignored(tmp_path: Pat
     assert note.title.startswith("routes: declared, but not checked")
     assert report.status == "pass"
     valid(report)
+
+
+def test_a_check_the_schema_knows_but_this_build_lacks_is_a_skipped_row(tmp_path: Path) -> None:
+    """Works before and after the check lands: the registry given here simply lacks it."""
+    spec = CheckSpec(id="env", title="env", run=lambda _ctx: None)
+    m = manifest(tmp_path)
+    options = RunOptions(only=("env", "smoke"), skip=("perf",))
+    assert select_checks({"env": spec}, m, options) == [spec]
+    report = run_gate(m, tmp_path, options, {"env": spec})
+    rows = {c.check: (c.skipped, c.summary) for c in report.checks}
+    assert rows["smoke"] == (True, "not in this version of launchgate")
+    assert rows["perf"] == (True, "not in this version of launchgate")
+    assert valid(report)["checks"][1]["status"] == "skipped"
+    with pytest.raises(UsageError, match="unknown check 'smok'"):
+        select_checks({"env": spec}, m, RunOptions(only=("smok",)))
+
+
+def test_nothing_checked_is_never_go(tmp_path: Path) -> None:
+    spec = CheckSpec(id="env", title="env", run=lambda _ctx: None)
+    report = run_gate(manifest(tmp_path), tmp_path, RunOptions(only=("smoke",)), {"env": spec})
+    assert (
+        verdict(report) == "SKIPPED: nothing was checked (smoke: not in this version of launchgate)"
+    )
+    with pytest.raises(UsageError, match="--only env --skip env leaves no check to run"):
+        select_checks({"env": spec}, manifest(tmp_path), RunOptions(only=("env",), skip=("env",)))
+
+
+def test_unconfigured_and_disabled_checks_are_rows_that_say_why(tmp_path: Path) -> None:
+    specs = {
+        "env": CheckSpec(
+            id="env", title="env", run=lambda _c: None, configured=lambda m: m.has("env")
+        ),
+        "secrets": CheckSpec(id="secrets", title="s", run=lambda _c: None),
+    }
+    report = run_gate(
+        manifest(tmp_path, "checks: {secrets: {enabled: false}}\n"), tmp_path, RunOptions(), specs
+    )
+    rows = {c.check: c.summary for c in report.checks if c.skipped}
+    assert rows == {
+        "env": "not configured in the manifest",
+        "secrets": "disabled in the manifest (checks.secrets.enabled: false)",
+    }
+    assert verdict(report).startswith("SKIPPED: nothing was checked (env: not configured")

@@ -19,10 +19,13 @@ import click
 
 from launchgate.action.commands import emit, log, write_outputs, write_summary
 from launchgate.action.gitrepo import ActionError, Git, require_history, resolve_range
-from launchgate.action.plan import Inputs, Plan, plan_for, split_checks
+from launchgate.action.plan import PR_EVENTS, Inputs, Plan, plan_for, split_checks
 from launchgate.checkapi import CheckSpec
 from launchgate.findings import Severity
 from launchgate.manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
+from launchgate.paths import manifests_below
+from launchgate.registry import NOT_IN_THIS_VERSION, not_in_this_version
+from launchgate.report.github_summary import cell
 
 __all__ = ["run_action"]
 
@@ -95,6 +98,11 @@ def read_event() -> tuple[str, Mapping[str, Any]]:
         )
     path = _env("GITHUB_EVENT_PATH")
     if path is None:
+        if name in PR_EVENTS:
+            raise ActionError(
+                f"GITHUB_EVENT_PATH is not set: a {name} gate needs the event payload to know "
+                "the pull request's commits"
+            )
         return name, {}
     try:
         payload = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -104,11 +112,25 @@ def read_event() -> tuple[str, Mapping[str, Any]]:
 
 
 def _load_manifest(settings: Settings, root: Path) -> Manifest:
-    """The manifest is validated on load; without one, checks run with their defaults."""
+    """The manifest is validated on load; without one, checks run with their defaults.
+
+    No manifest at ``root`` while some exist below it (a monorepo) is an error that names them:
+    running with defaults there would pass a gate that checked almost nothing.
+    """
     path = root / (settings.manifest or MANIFEST_NAME)  # an absolute input replaces root
     if settings.manifest is None and not path.exists():
+        below = manifests_below(root)
+        if below:
+            listed = ", ".join(below)
+            raise ActionError(
+                f"no {MANIFEST_NAME} in {_shown(root)}, but {listed} "
+                f"{'exists' if len(below) == 1 else 'exist'} below it: point the action at one "
+                f"with `manifest: {below[0]}` (or `working-directory: {Path(below[0]).parent}`)"
+            )
         emit("notice", f"no {MANIFEST_NAME} in {_shown(root)}: checks run with their defaults")
         return Manifest.empty(root)
+    if settings.manifest is not None and not path.exists():
+        raise ActionError(f"input manifest: {_shown(path)} does not exist")
     try:
         return load_manifest(Path(os.path.relpath(path)))
     except ManifestError as exc:
@@ -141,14 +163,20 @@ def _shown(path: Path) -> str:
     return "the workspace" if rel == "." else rel
 
 
-def choose_checks(plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manifest) -> list[str]:
-    """The plan's checks that this build has (the rest skipped with a notice) and that apply."""
+def choose_checks(
+    plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manifest
+) -> tuple[list[str], dict[str, str]]:
+    """The plan's checks that this build has and that apply, and the others with the reason."""
     if plan.checks is None:
-        return [c for c, spec in registry.items() if _configured(spec, manifest)]
-    chosen = []
+        chosen = [c for c, spec in registry.items() if _configured(spec, manifest)]
+        return chosen, {c: NOT_CONFIGURED for c in registry if c not in chosen}
+    chosen, skipped = [], {}
     for check_id in plan.checks:
         spec = registry.get(check_id)
-        if spec is None and plan.explicit:
+        if spec is None and not_in_this_version(check_id, registry):
+            emit("notice", f"check {check_id!r} is {NOT_IN_THIS_VERSION}; skipped")
+            skipped[check_id] = NOT_IN_THIS_VERSION
+        elif spec is None:
             # A name the user typed (the checks input): a typo must not turn into a green run.
             close = difflib.get_close_matches(check_id, list(registry), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -156,13 +184,15 @@ def choose_checks(plan: Plan, registry: Mapping[str, CheckSpec], manifest: Manif
                 f"input checks: unknown check {check_id!r}{hint}; this build has "
                 f"{', '.join(registry)}"
             )
-        if spec is None:
-            emit("notice", f"check {check_id!r} is not available in this launchgate build; skipped")
         elif plan.explicit or _configured(spec, manifest):
             chosen.append(check_id)
         else:
             log(f"{check_id}: not configured in the manifest; skipped")
-    return chosen
+            skipped[check_id] = NOT_CONFIGURED
+    return chosen, skipped
+
+
+NOT_CONFIGURED = "not configured in the manifest"
 
 
 def _configured(spec: CheckSpec, manifest: Manifest) -> bool:
@@ -207,6 +237,8 @@ def _run(settings: Settings) -> int:
 
     event, payload = read_event()
     plan = plan_for(event, payload, settings.inputs)
+    if plan.error is not None:
+        raise ActionError(plan.error)
     log(plan.description)
     for note in plan.notes:
         emit("notice", note)
@@ -219,11 +251,16 @@ def _run(settings: Settings) -> int:
     manifest = _load_manifest(settings, root)
     from launchgate.registry import load_builtin_checks
 
-    chosen = choose_checks(plan, load_builtin_checks(), manifest)
+    if settings.manifest is not None:
+        root = manifest.root  # findings relative to the manifest's directory, as in the CLI
+    chosen, skipped = choose_checks(plan, load_builtin_checks(), manifest)
     if not chosen:
-        emit("notice", "no check of this plan is available and configured; nothing ran")
-        write_summary("skipped", [f"No check to run for {plan.description}."])
-        write_outputs("skipped", "SKIPPED: no check available and configured")
+        why = "; ".join(f"{c}: {reason}" for c, reason in skipped.items()) or "no check"
+        emit("notice", f"nothing ran ({why})")
+        rows = [f"| {cell(c)} | ⏭️ skipped | {cell(reason)} |" for c, reason in skipped.items()]
+        head = f"No check ran for {cell(plan.description)}:"
+        write_summary("skipped", [head, "", "| Check | Status | Why |", "|---|---|---|", *rows])
+        write_outputs("skipped", f"SKIPPED: nothing ran ({why})")
         return EXIT_PASS
     params = _params(plan, chosen, root)
 
@@ -244,23 +281,8 @@ def _run(settings: Settings) -> int:
         color="auto",
         quiet=False,
         verbose=bool(_env("LAUNCHGATE_VERBOSE")),
-        path_prefix=_repo_prefix(root),
+        skipped=skipped,
     )
-
-
-def _repo_prefix(root: Path) -> str:
-    """``root`` relative to the repository's top level (annotations and SARIF need that)."""
-    try:
-        top = Git(root).toplevel()
-    except ActionError:
-        return ""
-    if top is None:
-        return ""
-    try:
-        prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        return ""
-    return "" if prefix == "." else prefix
 
 
 def run_action() -> int:

@@ -122,11 +122,12 @@ def resolve_range(git: Git, commits: CommitRange) -> Resolved:
             f"{base[:12]} is not an ancestor of {head[:12]} (force-push): scanning the commits "
             f"of {head[:12]} that {base[:12]} does not have",
         )
-    why = (
-        "no previous commit (new branch)"
-        if not base
-        else (f"{base[:12]} is not in the checkout (force-push or an unfetched base)")
-    )
+    if not base:
+        why = "no previous commit (new branch)"
+    elif commits.forced:
+        why = f"force-push: the previous head {base[:12]} is not in the checkout"
+    else:
+        why = f"{base[:12]} is not in the checkout (an unfetched base)"
     for ref in commits.fallback_refs:
         if not git.has_commit(ref):
             continue
@@ -138,9 +139,10 @@ def resolve_range(git: Git, commits: CommitRange) -> Resolved:
             )
     # "..HEAD" (no base): every commit the head carries, down to its root commit, and nothing
     # from unrelated refs that happen to be fetched.
+    tried = ", ".join(r.removeprefix("refs/remotes/") for r in commits.fallback_refs)
+    because = f" and no common ancestor with {tried}" if tried else ""
     return Resolved(
         f"..{head}",
         None,
-        f"{why} and no common ancestor with the default branch: "
-        f"scanning the full history of {head[:12]} down to the root commit",
+        f"{why}{because}: scanning the full history of {head[:12]} down to the root commit",
     )

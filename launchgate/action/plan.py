@@ -36,6 +36,7 @@ class CommitRange:
     base: str | None
     head: str
     fallback_refs: tuple[str, ...] = ()
+    forced: bool = False  # a force-push: ``base`` may be gone or unrelated
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Plan:
     full_history: bool = False
     skip: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The event cannot be served as asked (a pull request without its head commit): exit 2.
+    error: str | None = None
 
     @property
     def needs_history(self) -> bool:
@@ -97,7 +100,8 @@ def _pull_request(event: str, payload: Mapping[str, Any]) -> Plan:
             event,
             f"{event}: the event has no pull_request.head.sha",
             None,
-            skip="the event payload names no pull request head commit",
+            error=f"the {event} event payload names no pull request head commit "
+            "(pull_request.head.sha), so the pull request's commits cannot be checked",
         )
     base_ref = _text(_get(payload, "pull_request", "base", "ref"))
     fallback = (f"refs/remotes/origin/{base_ref}",) if base_ref else ()
@@ -119,15 +123,16 @@ def _push(payload: Mapping[str, Any]) -> Plan:
     fallback: tuple[str, ...] = ()
     if default and ref != f"refs/heads/{default}":
         fallback = (f"refs/remotes/origin/{default}",)
-    notes: tuple[str, ...] = ()
-    if payload.get("forced"):
-        notes = ("force-push: scanning the commits that are new on the pushed ref",)
+    elif not default:
+        # The payload does not say which branch is the default: the remote's HEAD does.
+        fallback = ("refs/remotes/origin/HEAD",)
     return Plan(
         "push",
         f"push to {ref or after[:12]}: secrets on the pushed commits plus the tree",
         ("secrets",),
-        commits=CommitRange(None if is_zero_sha(before) else before, after, fallback),
-        notes=notes,
+        commits=CommitRange(
+            None if is_zero_sha(before) else before, after, fallback, bool(payload.get("forced"))
+        ),
     )
 
 
@@ -219,12 +224,17 @@ def plan_for(event: str, payload: Mapping[str, Any], inputs: Inputs) -> Plan:
 
 
 def _apply_inputs(plan: Plan, inputs: Inputs) -> Plan:
-    # A skip (failed deployment, deleted branch) wins: there is nothing sound to check.
-    if plan.skip is not None:
+    # A skip (failed deployment, deleted branch) or an error wins: there is nothing sound to check.
+    if plan.skip is not None or plan.error is not None:
         return plan
     changes: dict[str, Any] = {}
     if inputs.checks:
-        changes.update(checks=inputs.checks, explicit=True)
+        head = plan.description.partition(": ")[0]
+        changes.update(
+            checks=inputs.checks,
+            explicit=True,
+            description=f"{head}: {', '.join(inputs.checks)} (the checks input)",
+        )
     if inputs.environment:
         changes["environment"] = inputs.environment
     if inputs.base_url:

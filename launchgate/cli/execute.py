@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,18 @@ from launchgate.cli.options import (
     split_words,
     write_file,
 )
-from launchgate.findings import Report, Severity, with_path_prefix
+from launchgate.findings import Report, Severity, verdict, with_path_prefix
 from launchgate.manifest import Manifest
+from launchgate.paths import prefix_in_repository, repository_root
 from launchgate.report import render
 from launchgate.runner import RunOptions, UsageError, run_gate
 
 
 def _use_color(choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
+    """An explicit ``--color always|never`` wins over NO_COLOR and over the terminal test."""
+    if choice in ("always", "never"):
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
 
@@ -41,11 +44,21 @@ def _progress_printer(quiet: bool) -> Callable[[str], None] | None:
         return None
 
     def show(message: str) -> None:
-        width = 78
+        # One column short of the terminal so the line never wraps (and "\r" can rewrite it).
+        width = max(10, shutil.get_terminal_size().columns - 1)
         sys.stderr.write("\r" + message[:width].ljust(width))
         sys.stderr.flush()
 
     return show
+
+
+def _clear_progress() -> None:
+    width = max(10, shutil.get_terminal_size().columns - 1)
+    sys.stderr.write("\r" + " " * width + "\r")
+
+
+# Formats GitHub reads: their paths must be relative to the repository root.
+REPOSITORY_FORMATS = frozenset({"github", "sarif", "markdown"})
 
 
 def execute(
@@ -64,14 +77,22 @@ def execute(
     color: str,
     quiet: bool,
     verbose: bool,
-    path_prefix: str = "",
+    skipped: Mapping[str, str] | None = None,
 ) -> int:
     """Run the gate and emit every requested report; returns the exit code.
 
-    ``path_prefix`` puts finding paths under a subfolder of the repository (the action's
-    ``working-directory``) so annotations and SARIF land on the right files.
+    Standard output carries at most one document (the ``--format`` report or one ``--report
+    FORMAT`` without a path); the verdict goes to standard error whenever that document is a
+    machine format, and ``-q`` never hides why a check could not run.
     """
     targets = [parse_report(r) for r in split_words(reports)]
+    to_stdout = [t.fmt for t in targets if t.path is None]
+    if len(to_stdout) > 1 or (to_stdout and (fmt is not None or output is not None)):
+        shown = ", ".join(to_stdout + ([fmt] if fmt and output is None else []))
+        raise ExitError(
+            f"only one report can go to standard output (asked: {shown}); give the others a "
+            "file as FORMAT:PATH"
+        )
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     options = RunOptions(
         only=only,
@@ -81,6 +102,7 @@ def execute(
         errors_fail=not allow_errors,
         state_dir=state_dir,
         verbose=verbose,
+        skipped=skipped or {},
     )
     masker = Masker()
     progress = _progress_printer(quiet)
@@ -90,46 +112,54 @@ def execute(
         raise ExitError(str(exc)) from None
     finally:
         if progress is not None:
-            sys.stderr.write("\r" + " " * 78 + "\r")
-    if path_prefix.strip("/."):
-        # From here on, paths are relative to the repository root, as GitHub wants them.
-        report = with_path_prefix(report, path_prefix)
-        root = root.parents[len(Path(path_prefix).parts) - 1]
+            _clear_progress()
+    # Finding paths are relative to ``root`` (the manifest's directory); GitHub wants them
+    # relative to the repository root.
+    prefix = prefix_in_repository(root)
+    top = repository_root(root) or root
+    in_repository = with_path_prefix(report, prefix) if prefix else report
     if in_actions:
         from launchgate.report import github
 
         # Masks go out before any other line so the runner hides these values from here on.
         click.echo(github.mask_commands(sorted(masker.values)), nl=False)
 
-    manifest_rel = _relative(manifest.path, root)
+    def rendered(target_fmt: str, use_color: bool = False) -> str:
+        if target_fmt in REPOSITORY_FORMATS:
+            manifest_rel = _relative(manifest.path, top)
+            return render(target_fmt, in_repository, top, use_color, verbose, manifest_rel)
+        return render(target_fmt, report, root, use_color, verbose, _relative(manifest.path, root))
+
     paths: dict[str, str] = {}
-    printed: set[str] = set()
     for target in targets:
-        text = render(target.fmt, report, root, verbose=verbose, manifest=manifest_rel)
-        if target.path is None:
-            click.echo(text, nl=False)
-            printed.add(target.fmt)
-        else:
-            write_file(target.path, text)
+        if target.path is not None:
+            write_file(target.path, rendered(target.fmt))
             paths[f"{target.fmt}-file"] = str(target.path)
-
-    stdout_fmt = fmt or "text"
+    stdout_fmt = to_stdout[0] if to_stdout else (fmt or "text")
     if output is not None:
-        write_file(output, render(stdout_fmt, report, root, verbose=verbose, manifest=manifest_rel))
+        write_file(output, rendered(stdout_fmt))
         paths[f"{stdout_fmt}-file"] = str(output)
-    elif quiet:
-        from launchgate.findings import verdict
-
-        click.echo(verdict(report))
-    elif not printed:
-        click.echo(
-            render(stdout_fmt, report, root, _use_color(color), verbose, manifest_rel), nl=False
-        )
-        printed.add(stdout_fmt)
+        stdout_fmt = ""  # standard output holds no document: the verdict goes there
+    elif quiet and stdout_fmt == "text":
+        stdout_fmt = ""
+    if stdout_fmt:
+        use_color = stdout_fmt == "text" and _use_color(color)
+        click.echo(rendered(stdout_fmt, use_color), nl=False, color=use_color or None)
+    if stdout_fmt != "text":
+        _verdict(report, err=bool(stdout_fmt), quiet=quiet)
 
     if in_actions:
-        _emit_github(report, paths, root, annotate="github" not in printed)
+        _emit_github(in_repository, paths, top, annotate=stdout_fmt != "github")
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[report.status]
+
+
+def _verdict(report: Report, err: bool, quiet: bool) -> None:
+    """The verdict line, and with ``-q`` each check's error (the text report is not shown)."""
+    if quiet:
+        for result in report.checks:
+            if result.error is not None:
+                click.echo(f"launchgate: {result.check}: {result.error}", err=True)
+    click.echo(verdict(report), err=err)
 
 
 def _emit_github(report: Report, paths: dict[str, str], root: Path, annotate: bool) -> None:

@@ -18,6 +18,7 @@ import click
 
 from launchgate.findings import Severity
 from launchgate.manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
+from launchgate.paths import find_manifest
 from launchgate.report import FORMATS
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -69,16 +70,27 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         raise click.BadParameter(str(exc)) from None
 
 
+MANIFEST_HELP = (
+    f"Manifest file [default: {MANIFEST_NAME} here or in the nearest parent directory, up to the "
+    "repository root].  env: LAUNCHGATE_MANIFEST"
+)
+
+
+def manifest_option(help_text: str = MANIFEST_HELP) -> Callable[[F], F]:
+    """``--manifest/-m`` and ``LAUNCHGATE_MANIFEST``: the same name on every command."""
+    return click.option(
+        "--manifest",
+        "-m",
+        type=click.Path(path_type=Path),
+        envvar="LAUNCHGATE_MANIFEST",
+        help=help_text,
+    )
+
+
 def common_options(func: F) -> F:
     """Options shared by ``run`` and every per-check subcommand."""
     options = [
-        click.option(
-            "--manifest",
-            "-m",
-            type=click.Path(path_type=Path),
-            envvar="LAUNCHGATE_MANIFEST",
-            help=f"Manifest file [default: ./{MANIFEST_NAME}].  env: LAUNCHGATE_MANIFEST",
-        ),
+        manifest_option(),
         click.option(
             "--fail-on",
             callback=_severity,
@@ -167,16 +179,30 @@ def selection_options(func: F) -> F:
 
 
 def load_for_command(manifest_path: Path | None, default_root: Path, required: bool) -> Manifest:
-    """Load the manifest; a per-check subcommand may run without one (defaults apply)."""
-    path = manifest_path or default_root / MANIFEST_NAME
-    if manifest_path is None and not required and not path.exists():
-        return Manifest.empty(default_root.resolve())
+    """Load the manifest: the one named, else the nearest one at or above ``default_root``.
+
+    A per-check subcommand may run without one (defaults apply); ``run`` needs one.
+    """
+    path = manifest_path
+    if path is None:
+        found = find_manifest(default_root)
+        if found is None and not required:
+            return Manifest.empty(default_root.resolve())
+        path = default_root / MANIFEST_NAME if found is None else shown_path(found)
     try:
         return load_manifest(path)
     except ManifestError as exc:
         if len(exc.problems) == 1 and exc.problems[0].line is None:
             raise ExitError(str(exc)) from None  # missing, a directory, empty: one plain line
         raise ExitError(f"invalid manifest\n{exc}") from None
+
+
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the working directory when it is below it (shorter messages)."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return Path(os.path.relpath(path)) if path.is_absolute() else path
 
 
 def guard(func: F) -> F:

@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
-from launchgate.cli.options import ExitError, guard, load_for_command
+from launchgate.cli.options import ExitError, guard, load_for_command, manifest_option
 from launchgate.registry import load_builtin_checks
 
 
 @click.command(name="rules")
 @click.option("--check", "check_id", help="Only this check's rules (env, secrets...).")
-@click.option(
-    "--manifest",
-    "-m",
-    type=click.Path(path_type=Path),
-    envvar="LAUNCHGATE_MANIFEST",
-    help="Include the rule packs this manifest adds (default: ./launchready.yml if any).",
-)
+@manifest_option("Include the rule packs this manifest adds [default: the nearest one].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guard
 def rules(check_id: str | None, manifest: Path | None, as_json: bool) -> None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from launchgate.findings import CheckStatus, Finding, Report, Severity, verdict
+from launchgate.findings import (
+    CheckStatus,
+    Finding,
+    Report,
+    Severity,
+    checked_anything,
+    verdict,
+)
 
 _COLOURS = {
     Severity.BLOCKER: "\x1b[1;41;97m",
@@ -57,8 +64,8 @@ def render(report: Report, color: bool = False, verbose: bool = False) -> str:
             if verbose:
                 out.append(f"          fingerprint: {finding.fingerprint}")
         out.append("")
-    if not report.checks:
-        out.append("No checks ran: the manifest configures none (see `launchgate init`).")
+    if not checked_anything(report):
+        out.append("No check ran; configure one in launchready.yml (see `launchgate init`).")
         out.append("")
     if report.routes:
         out.append("latency (ms)       p50      p95   budget  baseline")

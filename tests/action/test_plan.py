@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from launchgate.action.gitrepo import ActionError, Git, require_history, resolve
 from launchgate.action.plan import CommitRange, Inputs, Plan, is_zero_sha, plan_for, split_checks
 from launchgate.checkapi import CheckSpec
 from launchgate.manifest import parse_manifest
+from launchgate.registry import NOT_IN_THIS_VERSION
 from tests.fixtures.actions_runtime import ZERO, Workspace, git_env
 
 BASE, HEAD = "a" * 40, "b" * 40
@@ -48,9 +50,12 @@ def test_pull_request_target_is_planned_like_pull_request() -> None:
     assert plan_for("pull_request_target", pr_payload(), Inputs()).checks == ("env", "secrets")
 
 
-def test_pull_request_without_head_is_skipped_not_crashed() -> None:
-    plan = plan_for("pull_request", {"pull_request": {"base": {"sha": BASE}}}, Inputs())
-    assert plan.skip is not None and plan.checks is None
+@pytest.mark.parametrize("payload", [{}, {"pull_request": {"base": {"sha": BASE}}}])
+def test_pull_request_without_head_is_an_error_not_a_skip(payload: dict[str, Any]) -> None:
+    # A PR gate that cannot read its event must not report "skipped" with exit 0.
+    plan = plan_for("pull_request", payload, Inputs(checks=("env",)))
+    assert plan.skip is None and plan.error is not None
+    assert "pull_request.head.sha" in plan.error
 
 
 def test_push_scans_before_to_after() -> None:
@@ -69,9 +74,22 @@ def test_push_to_default_branch_has_no_fallback_to_itself() -> None:
     assert plan.commits is not None and plan.commits.fallback_refs == ()
 
 
-def test_force_push_is_noted() -> None:
+def test_force_push_is_passed_to_the_range_not_noted_twice() -> None:
     plan = plan_for("push", push_payload(forced=True), Inputs())
-    assert any("force-push" in n for n in plan.notes)
+    assert plan.commits is not None and plan.commits.forced
+    assert plan.notes == ()  # the range resolver says what happened, once
+
+
+def test_push_without_default_branch_falls_back_on_the_remote_head() -> None:
+    payload = {k: v for k, v in push_payload().items() if k != "repository"}
+    plan = plan_for("push", payload, Inputs())
+    assert plan.commits is not None
+    assert plan.commits.fallback_refs == ("refs/remotes/origin/HEAD",)
+
+
+def test_checks_input_is_named_in_the_description() -> None:
+    plan = plan_for("workflow_dispatch", {"inputs": {}}, Inputs(checks=("secrets",)))
+    assert plan.description == "manual run: secrets (the checks input)"
 
 
 def test_deleted_branch_is_skipped() -> None:
@@ -188,13 +206,29 @@ def test_choose_skips_missing_checks_with_a_notice(
     manifest = parse_manifest("version: 1\n", tmp_path / "launchready.yml")
     registry = {"secrets": _spec("secrets"), "env": _spec("env", section="env")}
     plan = Plan("schedule", "x", ("dns", "secrets", "env"))
-    assert choose_checks(plan, registry, manifest) == ["secrets"]
+    chosen, skipped = choose_checks(plan, registry, manifest)
+    assert chosen == ["secrets"]
+    assert skipped == {"dns": NOT_IN_THIS_VERSION, "env": "not configured in the manifest"}
     out = capsys.readouterr().out
-    assert "::notice title=launchgate::check 'dns' is not available" in out
+    assert "::notice title=launchgate::check 'dns' is not in this version of launchgate" in out
     assert "env: not configured" in out
     explicit = Plan("workflow_dispatch", "x", ("env",), explicit=True)
-    assert choose_checks(explicit, registry, manifest) == ["env"]
-    assert choose_checks(Plan("release", "x", None), registry, manifest) == ["secrets"]
+    assert choose_checks(explicit, registry, manifest) == (["env"], {})
+    assert choose_checks(Plan("release", "x", None), registry, manifest)[0] == ["secrets"]
+
+
+def test_checks_input_naming_a_check_of_a_later_version_is_skipped_not_an_error(
+    tmp_path: Path,
+) -> None:
+    manifest = parse_manifest("version: 1\n", tmp_path / "launchready.yml")
+    registry = {"secrets": _spec("secrets")}
+    explicit = Plan("workflow_dispatch", "x", ("smoke", "secrets"), explicit=True)
+    assert choose_checks(explicit, registry, manifest) == (
+        ["secrets"],
+        {"smoke": NOT_IN_THIS_VERSION},
+    )
+    with pytest.raises(ActionError, match="unknown check 'smok'"):
+        choose_checks(Plan("x", "x", ("smok",), explicit=True), registry, manifest)
 
 
 # --- commit ranges against real repositories ----------------------------------------------------

@@ -279,9 +279,10 @@ def test_schedule_skips_checks_this_build_lacks(rt: Runtime) -> None:
     rt.ws.commit("one", {"launchready.yml": MANIFEST})
     run = rt.run("schedule", {"schedule": "17 3 * * *"}, stubs={"secrets": CLEAN})
     assert set(run.ran()) == {"secrets"}
-    assert "check 'dns' is not available in this launchgate build; skipped" in run.messages(
-        "notice"
-    )
+    assert "check 'dns' is not in this version of launchgate; skipped" in run.messages("notice")
+    # ... and the job summary has a row for it that says why, not only a notice in the log.
+    assert "| dns | ⏭️ skipped |" in run.summary
+    assert "not in this version of launchgate" in run.summary
 
 
 # --- deployment_status ----------------------------------------------------------------------------
@@ -439,7 +440,7 @@ def test_real_registry_runs_what_this_build_has(tmp_path: Path, image_config: bo
     available = set(load_builtin_checks())
     notices = run.messages("notice")
     for check_id in ("env", "secrets"):
-        missing = f"check {check_id!r} is not available in this launchgate build; skipped"
+        missing = f"check {check_id!r} is not in this version of launchgate; skipped"
         assert (missing in notices) == (check_id not in available)
     assert run.returncode in (0, 1)
     assert run.outputs["status"] in ("pass", "fail", "skipped")
