@@ -107,6 +107,8 @@ class Secret:
     name: str  # a variable name that gives the context the rule needs
     value: str
     multiline: list[str] = field(default_factory=list)  # PEM/PGP blocks: the whole block
+    path: str = ""  # credential files in their own format: the file (lines in ``multiline``)
+    line: int = 1  # the line of ``path`` that holds the secret
 
 
 def _secret_makers(g: Gen) -> dict[str, Callable[[], Secret]]:
@@ -346,16 +348,122 @@ def _secret_makers(g: Gen) -> dict[str, Callable[[], Secret]]:
         )
 
     m["private-key"] = key_block
+    m.update(_credential_file_makers(g))
     for name, make in list(m.items()):  # stamp each secret with its rule id
 
         def stamped(make: Callable[[], Secret] = make, name: str = name) -> Secret:
             secret = make()
             return Secret(
-                secret.rule or f"secrets.{name}", secret.name, secret.value, secret.multiline
+                secret.rule or f"secrets.{name}",
+                secret.name,
+                secret.value,
+                secret.multiline,
+                secret.path,
+                secret.line,
             )
 
         m[name] = stamped
     return m
+
+
+OWN_FILE = {
+    "git-credentials",
+    "netrc-password",
+    "pgpass",
+    "npmrc-auth-token",
+    "npmrc-basic-auth",
+    "docker-config-auth",
+    "password-hash-file",
+    "putty-private-key",
+    "rails-master-key",
+    "s3cfg-secret-key",
+    "pypirc-password",
+    "config-php-define",
+    "django-settings-secret-key",
+    "config-database-yml-password",
+    "config-xml-password",
+    "config-server-password",
+    "sql-dump-password-hash",
+    "sql-dump-api-key",
+}
+
+
+def _credential_file_makers(g: Gen) -> dict[str, Callable[[], Secret]]:
+    """Credential files and config formats: most in their own file, some inside any file."""
+    crypt = "./" + ALNUM
+
+    def own(path: str, lines: list[str], line: int) -> Secret:
+        return Secret("", "", "", lines, f"{g.s(6, LOWER)}/{path}", line)
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    return {
+        "git-credentials": lambda: own(
+            ".git-credentials", [f"https://ci:{g.s(24)}@git.{g.s(5, LOWER)}.io"], 1
+        ),
+        "netrc-password": lambda: own(
+            ".netrc", [f"machine api.{g.s(5, LOWER)}.io", "  login ops", f"  password {g.s(20)}"], 3
+        ),
+        "netrc-machine-line": lambda: Secret(
+            "", "NETRC_LINE", f"machine ftp.acme.io login ci password {g.s(18)}"
+        ),
+        "pgpass": lambda: own(".pgpass", [f"db.{g.s(5, LOWER)}.io:5432:app:app:{g.password()}"], 1),
+        "npmrc-auth-token": lambda: own(
+            ".npmrc", ["registry=https://npm.acme.io/", f"//npm.acme.io/:_authToken={g.s(40)}"], 2
+        ),
+        "npmrc-basic-auth": lambda: own(".npmrc", [f"_auth={b64('ci:' + g.password())}"], 1),
+        "docker-config-auth": lambda: own(
+            ".docker/config.json",
+            ['{"auths": {', f'  "reg.acme.io": {{"auth": "{b64("ci:" + g.s(20))}"}}', "}}"],
+            2,
+        ),
+        "password-hash-file": lambda: own(".htpasswd", [f"ops:$apr1${g.s(8)}${g.s(22, crypt)}"], 1),
+        "putty-private-key": lambda: own(
+            "deploy.ppk",
+            ["PuTTY-User-Key-File-2: ssh-rsa", "Encryption: none", f"Private-MAC: {g.hex(40)}"],
+            3,
+        ),
+        "rails-master-key": lambda: own("config/master.key", [g.hex(32)], 1),
+        "s3cfg-secret-key": lambda: own(".s3cfg", ["[default]", f"secret_key = {g.s(40, B64)}"], 2),
+        "pypirc-password": lambda: own(".pypirc", ["[pypi]", f"password = {g.s(24)}"], 2),
+        "config-php-define": lambda: own(
+            "wp-config.php", ["<?php", f"define( 'DB_PASSWORD', '{g.password()}' );"], 2
+        ),
+        "django-settings-secret-key": lambda: own(
+            "settings.py",
+            ["DEBUG = False", f"SECRET_KEY = '{g.s(50, LOWER + '!@#%^&*(-_=+)')}'"],
+            2,
+        ),
+        "config-database-yml-password": lambda: own(
+            "config/database.yml", ["production:", "  adapter: mysql2", f"  password: {g.s(16)}"], 3
+        ),
+        "config-jdbc-password": lambda: Secret(
+            "", "DATASOURCE_URL", f"jdbc:mysql://db.acme.io:3306/app?user=app&password={g.s(16)}"
+        ),
+        "config-connection-string-password": lambda: Secret(
+            "", "CONNECTION", f"Server=sql.acme.io;Database=app;User Id=rpt;Password={g.s(14)};"
+        ),
+        "config-xml-password": lambda: own(
+            "settings.xml", ["<server>", "  <id>nexus</id>", f"  <password>{g.s(18)}</password>"], 3
+        ),
+        "config-server-password": lambda: own(
+            "conf/tomcat-users.xml",
+            [f'<user username="ops" password="{g.s(12)}" roles="admin"/>'],
+            1,
+        ),
+        "sql-dump-password-hash": lambda: own(
+            "dump.sql",
+            [f"INSERT INTO `users` VALUES (1,'a@acme.io','$2y$10${g.s(53, crypt)}');"],
+            1,
+        ),
+        "sql-dump-api-key": lambda: own(
+            "dump.sql", [f"INSERT INTO api_keys (id, token) VALUES (1, '{g.s(32)}');"], 1
+        ),
+        "clerk-secret-key": lambda: Secret("", "CLERK_SECRET_KEY", "sk_live_" + g.s(42)),
+        "clerk-test-secret-key": lambda: Secret("", "CLERK_SECRET_KEY", "sk_test_" + g.s(42)),
+        "firebase-web-api-key": lambda: Secret("", "FIREBASE_API_KEY", "AIza" + g.s(35, B64URL)),
+    }
 
 
 # ------------------------------------------------------------------------------- placement
@@ -836,7 +944,10 @@ def build(seed: int, n_planted: int, n_decoys: int) -> Corpus:
                 continue
             secret = makers[item]()
             rule = secret.rule
-            if secret.multiline:
+            if secret.path:
+                corpus.files[secret.path] = secret.multiline
+                corpus.planted[(secret.path, secret.line)] = rule
+            elif secret.multiline:
                 _place_block(corpus, rule, secret, kind, path, lines, g)
             else:
                 lines.append(_line_for(kind, secret.name, secret.value, g))
@@ -890,7 +1001,7 @@ def _add_bundles(
     decoys: dict[str, Callable[[str], list[str]]],
 ) -> None:
     """Minified client bundles committed to the repo: one secret per > 4 KB line, decoys too."""
-    single = [r for r in rules if r not in ("private-key", "gcp-service-account")]
+    single = [r for r in rules if r not in ("private-key", "gcp-service-account", *OWN_FILE)]
     for _ in range(6):
         path = f"public/assets/app.{g.hex(8)}.min.js"
         lines: list[str] = []

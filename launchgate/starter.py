@@ -72,7 +72,8 @@ def _env_entries(root: Path) -> list[dict[str, Any]]:
         from launchgate.envcheck.init import suggest_env_section
     except ImportError:  # the env check is not installed in this build
         return []
-    return list(suggest_env_section(root))
+    others = [name for name in _environment_dotenvs(root) if name != "production"]
+    return list(suggest_env_section(root, others))
 
 
 def _flow(value: Any) -> str:

@@ -90,4 +90,22 @@ RULES: tuple[RuleInfo, ...] = (
         "Write it as NAME=value, quoting values that contain spaces or #.",
         Severity.MEDIUM,
     ),
+    RuleInfo(
+        "env.secret-exposed-to-client",
+        "Secret in a client-exposed environment variable",
+        "A variable with a prefix the framework inlines into client JavaScript (NEXT_PUBLIC_, "
+        "VITE_, REACT_APP_, EXPO_PUBLIC_, PUBLIC_, NUXT_PUBLIC_, GATSBY_...; see "
+        "checks/env-client-exposure.yml) holds a value a secrets detector recognises, or its "
+        "name says it is a secret: every visitor can read it.",
+        "Drop the prefix, use the value only in server code, and rotate it if it was deployed.",
+        Severity.BLOCKER,
+    ),
+    RuleInfo(
+        "env.client-exposed-secret-read",
+        "Code reads a secret through a client-exposed prefix",
+        "Code reads a variable whose name says it is a secret behind a client-exposed prefix; "
+        "the build will inline its value into the JavaScript bundle.",
+        "Rename the variable without the prefix and read it only in server code.",
+        Severity.HIGH,
+    ),
 )

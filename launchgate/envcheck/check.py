@@ -18,6 +18,7 @@ from launchgate.envcheck.codescan import scan_tree
 from launchgate.envcheck.crossenv import run_digest, same_secret_findings
 from launchgate.envcheck.drift import undeclared_reads, unused_declarations
 from launchgate.envcheck.evaluate import CHECK, Sighting, evaluate_environment
+from launchgate.envcheck.exposure import exposed_reads, exposed_values
 from launchgate.envcheck.masking import mask_value
 from launchgate.envcheck.sources import (
     PROCESS,
@@ -164,6 +165,7 @@ def _drift(
     ctx.progress("env: scanning code for variable reads")
     scan = scan_tree(ctx.root, [str(p) for p in section.get("code_paths") or []])
     findings = undeclared_reads(scan.reads, specs, [str(p) for p in section.get("ignore") or []])
+    findings += exposed_reads(scan.reads)
     if scan.files:
         findings += unused_declarations(scan.reads, specs, declared_at)
     return findings, f"{scan.files} code file(s) scanned, {len(scan.reads)} read(s) found"
@@ -188,6 +190,7 @@ def check_env(ctx: CheckContext, environ: Mapping[str, str] | None = None) -> Ch
         values = load_environment(plan, manifest.root, ctx.root, process, cache)
         _mask_environment(ctx.masker, values, specs)
         findings += _source_findings(plan, values)
+        findings += exposed_values(plan, values, ctx.masker)
         outcome = evaluate_environment(plan, values, specs, rules, digest_of, declared_at)
         findings += outcome.findings
         sightings += outcome.sightings

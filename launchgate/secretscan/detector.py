@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from detect_secrets.filters import heuristic
 
+from launchgate.secretscan import shapes
 from launchgate.secretscan.engine import KeywordSearch, keyword_search
 from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule
 
@@ -131,6 +132,8 @@ class _Compiled:
     rule: SecretRule
     match: Matcher
     allow: tuple[AllowEntry, ...]
+    valid: Callable[[str], bool] | None = None
+    proven: Callable[[str], bool] | None = None
 
 
 class Detector:
@@ -149,10 +152,18 @@ class Detector:
             except ValueError as exc:
                 raise ValueError(f"{rule.source}: {rule.id}: {exc}") from None
             allow = tuple(a for a in ruleset.allow if a.applies_to(rule))
-            self._compiled.append(_Compiled(rule, matcher, allow))
+            valid = shapes.validator(rule.validate) if rule.validate else None
+            proven = shapes.proof(rule.proof) if rule.proof else None
+            self._compiled.append(_Compiled(rule, matcher, allow, valid, proven))
             self._index[rule.id] = self._compiled[-1]
             for kw in rule.keywords:
-                self._by_keyword.setdefault(kw, []).append(len(self._compiled) - 1)
+                # Rules scoped to paths are routed by path; their keywords only reach the
+                # prefilter (so the lines come here at all).
+                routed = self._by_keyword.setdefault(kw, [])
+                if not rule.paths:
+                    routed.append(len(self._compiled) - 1)
+        self._scoped = [i for i, c in enumerate(self._compiled) if c.rule.paths]
+        self._by_path: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._keywords = sorted(self._by_keyword)
         self.search: KeywordSearch = keyword_search(self._keywords)
         self._value_res = {a.id: re.compile(a.value_regex) for a in ruleset.allow if a.value_regex}
@@ -164,8 +175,11 @@ class Detector:
 
     def scan(self, text: str, path: str, previous: str | None = None) -> tuple[list[Hit], int]:
         """Hits in one line (after path allowlists and inline markers) and markers honoured."""
+        scoped = self._path_rules(path)[0] if self._scoped else ()
         if len(text) > MAX_LINE:
-            hits = self._scan_long(text)
+            hits = self._scan_long(text, scoped)
+        elif scoped:
+            hits = list(self._analyse(text, scoped))  # few files: not worth a cache entry
         else:
             cached = self._cache.get(text)
             if cached is None:
@@ -185,7 +199,7 @@ class Detector:
             return [], len(hits)
         return hits, 0
 
-    def _scan_long(self, text: str) -> list[Hit]:
+    def _scan_long(self, text: str, scoped: tuple[int, ...] = ()) -> list[Hit]:
         """Minified bundles: analyse windows around each keyword hit, not the whole line."""
         seen: set[tuple[str, str]] = set()
         out: list[Hit] = []
@@ -195,7 +209,7 @@ class Detector:
                 continue  # the previous window holds this hit and any value that follows it
             start = max(0, pos - _WINDOW_BEFORE)
             last_end = min(len(text), pos + _WINDOW_AFTER)
-            for hit in self._analyse(text[start:last_end]):
+            for hit in self._analyse(text[start:last_end], scoped):
                 if last_end < len(text) and hit.column - 1 + len(hit.value) >= last_end - start:
                     continue  # cut by the window's end: a later window sees it whole
                 key = (hit.rule, hit.value)
@@ -204,19 +218,41 @@ class Detector:
                     out.append(Hit(hit.rule, hit.value, hit.column + start, hit.extend))
         return out
 
-    def _analyse(self, text: str) -> tuple[Hit, ...]:
-        """Route the line to rules whose keywords it contains; keep non-overlapping hits."""
+    def whole_file(self, path: str) -> bool:
+        """Does a rule scoped to this path read every line (it has no keywords to route by)?"""
+        return bool(self._scoped) and self._path_rules(path)[1]
+
+    def _path_rules(self, path: str) -> tuple[tuple[int, ...], bool]:
+        """Indices of the rules scoped to ``path``, and whether one of them has no keywords."""
+        found = self._by_path.get(path)
+        if found is None:
+            rules = tuple(
+                i
+                for i in self._scoped
+                if any(path_matches(path, p) for p in self._compiled[i].rule.paths)
+            )
+            whole = any(not self._compiled[i].rule.keywords for i in rules)
+            found = self._by_path[path] = (rules, whole)
+            if len(self._by_path) > _CACHE_LIMIT:
+                self._by_path.clear()
+        return found
+
+    def _analyse(self, text: str, scoped: tuple[int, ...] = ()) -> tuple[Hit, ...]:
+        """Route the line to rules whose keywords it contains; keep non-overlapping hits.
+
+        ``scoped`` rules (those whose ``paths`` match the file) come first: they know the file's
+        format, so they decide what a value is and how severe it is there."""
         self.lines_analysed += 1
         low = text.lower()
         chosen: set[int] = set()
         for kw in self._keywords:
             if kw in low:
                 chosen.update(self._by_keyword[kw])
-        if not chosen:
+        if not chosen and not scoped:
             return ()
         hits: list[Hit] = []
         spans: list[tuple[int, int]] = []
-        for index in sorted(chosen):  # rule order: specific rules before generic ones
+        for index in [*scoped, *sorted(chosen)]:  # specific rules before generic ones
             compiled = self._compiled[index]
             for value, start in compiled.match(text):
                 end = start + len(value)
@@ -238,7 +274,14 @@ class Detector:
             return False
         if rule.generic and _generic_noise(value, line):
             return False
-        return not any(self._allowed(a, value, line, None) for a in compiled.allow if not a.paths)
+        if compiled.valid is not None and not compiled.valid(value):
+            return False
+        proven = compiled.proven is not None and compiled.proven(value)
+        return not any(
+            self._allowed(a, value, line, None)
+            for a in compiled.allow
+            if not a.paths and not (proven and a.yields_to_proof)
+        )
 
     def _allowed(self, entry: AllowEntry, value: str, line: str, path: str | None) -> bool:
         if entry.values and value not in entry.values:

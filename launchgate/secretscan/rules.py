@@ -25,6 +25,7 @@ import yaml
 
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
+from launchgate.secretscan import shapes
 from launchgate.yamlguard import load_bounded
 
 PACK_KIND = "secrets"
@@ -44,6 +45,9 @@ _RULE_KEYS = {
     "min_char_classes",
     "generic",
     "multiline",
+    "paths",
+    "validate",
+    "proof",
     "examples",
 }
 _ALLOW_KEYS = {
@@ -54,6 +58,7 @@ _ALLOW_KEYS = {
     "line_regex",
     "paths",
     "rules",
+    "yields_to_proof",
     "examples",
 }
 
@@ -88,6 +93,9 @@ class SecretRule:
     min_char_classes: int = 0
     generic: bool = False
     multiline: bool = False
+    paths: tuple[str, ...] = ()  # only in files these globs match; no keywords: every line
+    validate: str | None = None  # a named check in ``shapes`` the value must pass
+    proof: str | None = None  # a named check in ``shapes`` that says the value is real
     positive: tuple[Example, ...] = ()
     negative: tuple[Example, ...] = ()
     source: str = ""
@@ -104,6 +112,7 @@ class AllowEntry:
     line_regex: str | None = None
     paths: tuple[str, ...] = ()
     rules: str | tuple[str, ...] = "all"  # "all", "generic", or rule-id globs
+    yields_to_proof: bool = False  # never drops a value its rule's ``proof`` says is real
     examples: tuple[Example, ...] = ()
     source: str = ""
 
@@ -145,7 +154,8 @@ def load_rules(extra: Iterable[Path] = ()) -> RuleSet:
             by_id[rule.id] = rule
         for entry in entries:
             allow[entry.id] = entry
-    ordered = sorted(by_id.values(), key=lambda r: r.generic)  # stable: pack order otherwise
+    # Stable sort: rules scoped to file paths first (they know the file's format), generic last.
+    ordered = sorted(by_id.values(), key=lambda r: (r.generic, not r.paths))
     return RuleSet(rules=tuple(ordered), allow=tuple(allow.values()), sources=tuple(sources))
 
 
@@ -258,8 +268,18 @@ def _rule(item: Any, src: str, index: int) -> SecretRule:
     except ValueError as exc:
         raise RulePackError(f"{where}: {exc}") from None
     keywords = tuple(k.lower() for k in _strings(data["keywords"], where, "keywords"))
-    if not keywords:
-        raise RulePackError(f"{where}: at least one keyword is needed (it routes lines here)")
+    paths = _strings(data.get("paths"), where, "paths")
+    if not keywords and not paths:
+        raise RulePackError(
+            f"{where}: at least one keyword is needed (it routes lines here), unless the rule "
+            "has paths (then every line of those files reaches it)"
+        )
+    for field, check in (("validate", shapes.validator), ("proof", shapes.proof)):
+        if field in data:
+            try:
+                check(str(data[field]))
+            except ValueError as exc:
+                raise RulePackError(f"{where}: {exc}") from None
     examples = data.get("examples") or {}
     if not isinstance(examples, Mapping):
         raise RulePackError(f"{where}: examples must be a mapping with positive/negative")
@@ -280,6 +300,9 @@ def _rule(item: Any, src: str, index: int) -> SecretRule:
         min_char_classes=int(data.get("min_char_classes") or 0),
         generic=bool(data.get("generic", False)),
         multiline=bool(data.get("multiline", False)),
+        paths=paths,
+        validate=str(data["validate"]) if "validate" in data else None,
+        proof=str(data["proof"]) if "proof" in data else None,
         positive=positive,
         negative=_examples(examples.get("negative"), where),
         source=src,
@@ -311,6 +334,7 @@ def _allow(item: Any, src: str, index: int) -> AllowEntry:
         else None,
         paths=_strings(data.get("paths"), where, "paths"),
         rules=scope,
+        yields_to_proof=bool(data.get("yields_to_proof", False)),
         examples=_examples(data.get("examples"), where),
         source=src,
     )

@@ -10,6 +10,7 @@ results are merged back in path order, so the result is the one a single process
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +37,7 @@ IN_PROCESS_MAX_BYTES = 4_000_000
 _FILE_COST = 512  # a stat and an open, in bytes of scanning, for balancing chunks
 _CHUNKS_PER_WORKER = 8
 _NEXTLINE = NEXTLINE_MARKER.encode()
+_LINE_STARTS = re.compile(rb"^(?=[^\n])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -268,11 +270,17 @@ def _scan_here(
 
 
 def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> None:
-    """Candidates via the prefilter over the whole file; line numbers counted incrementally."""
+    """Candidates via the prefilter over the whole file; line numbers counted incrementally.
+
+    Files whose format a keywordless rule knows (``.pgpass``, ``master.key``) are read whole."""
     counted_to = 0
     line_no = 1
     le = -1
-    for pos in detector.search.starts(data):
+    if detector.whole_file(path):
+        starts: Iterable[int] = (m.start() for m in _LINE_STARTS.finditer(data))
+    else:
+        starts = detector.search.starts(data)
+    for pos in starts:
         if pos < le:
             continue  # another keyword on the line just scanned (never search back again)
         ls = data.rfind(b"\n", 0, pos) + 1

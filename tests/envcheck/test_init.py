@@ -87,3 +87,46 @@ def test_prefill_without_example_or_code(tmp_path: Path) -> None:
     assert suggest_env_section(tmp_path) == []
     (tmp_path / ".env.sample").write_text("ONLY=1\n")
     assert suggest_env_section(tmp_path) == [{"name": "ONLY", "format": "int"}]
+
+
+def test_prefill_infers_formats_from_names_and_live_test_keys(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        ".env.example": (
+            "API_URL=\nCALLBACK_URI=changeme\nPORT=\nSMTP_PORT=\n"
+            "STRIPE_SECRET_KEY=sk_test_replace_me\nSTRIPE_PUBLISHABLE_KEY=pk_test_abc\nNAME=\n"
+        ),
+        "web/a.ts": "const u = process.env.ASSETS_URL;\n",
+    })  # fmt: skip
+    entries = suggest_env_section(tmp_path, others=["staging", "preview"])
+    assert entries == [
+        {"name": "API_URL", "format": "url"},
+        {"name": "CALLBACK_URI", "format": "url"},
+        {"name": "PORT", "format": "port"},
+        {"name": "SMTP_PORT", "format": "port"},
+        {"name": "STRIPE_SECRET_KEY", "pattern": "^sk_live_", "environments": ["production"]},
+        {
+            "name": "STRIPE_SECRET_KEY",
+            "pattern": "^sk_test_",
+            "environments": ["staging", "preview"],
+        },
+        {"name": "STRIPE_PUBLISHABLE_KEY", "pattern": "^pk_live_", "environments": ["production"]},
+        {
+            "name": "STRIPE_PUBLISHABLE_KEY",
+            "pattern": "^pk_test_",
+            "environments": ["staging", "preview"],
+        },
+        {"name": "NAME"},
+        {"name": "ASSETS_URL", "description": "Read in web/a.ts:1.", "format": "url"},
+    ]
+    # production only: just the live pattern
+    only = suggest_env_section(tmp_path)
+    assert [e.get("pattern") for e in only if e["name"] == "STRIPE_SECRET_KEY"] == ["^sk_live_"]
+    text = yaml.safe_dump(
+        {
+            "version": 1,
+            "environments": {"production": {}, "staging": {}, "preview": {}},
+            "env": {"required": entries},
+        },
+        sort_keys=False,
+    )
+    assert len(parse_manifest(text, tmp_path / "launchready.yml").section("env")["required"]) == 10

@@ -1,0 +1,64 @@
+"""The folder of committed credential files: every planted line found, every decoy file clean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from launchgate.findings import CheckResult, Severity
+from tests.fixtures.credential_files import build
+from tests.fixtures.gitrepo import GitRepo
+
+CORPUS = build(seed=3)
+
+
+@pytest.fixture
+def scanned(repo: GitRepo, scan: Callable[..., CheckResult]) -> CheckResult:
+    repo.commit("credentials", dict(CORPUS.files))
+    return scan(repo.path, history=False)
+
+
+def _located(result: CheckResult) -> dict[str, dict[int, str]]:
+    out: dict[str, dict[int, str]] = {}
+    for f in result.findings:
+        if f.location.path and f.location.line and f.severity is not Severity.INFO:
+            out.setdefault(f.location.path, {})[f.location.line] = f.rule
+    return out
+
+
+def test_every_credential_line_is_found_and_no_decoy_file_is_flagged(scanned: CheckResult):
+    found = _located(scanned)
+    missed = {p: sorted(lines - set(found.get(p, {}))) for p, lines in CORPUS.planted.items()}
+    assert {p: m for p, m in missed.items() if m} == {}
+    assert {p: found[p] for p in CORPUS.clean if p in found} == {}
+    extra = {p: set(found[p]) - CORPUS.planted[p] for p in CORPUS.planted if p in found}
+    assert {p: e for p, e in extra.items() if e} == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "rule", "severity"),
+    [
+        (".git-credentials", "secrets.git-credentials", Severity.BLOCKER),
+        (".pgpass", "secrets.pgpass", Severity.BLOCKER),
+        (".netrc", "secrets.netrc-password", Severity.BLOCKER),
+        ("config/master.key", "secrets.rails-master-key", Severity.BLOCKER),
+        ("keys/deploy.ppk", "secrets.putty-private-key", Severity.BLOCKER),
+        (".docker/config.json", "secrets.docker-config-auth", Severity.BLOCKER),
+        ("deploy/.htpasswd", "secrets.password-hash-file", Severity.HIGH),
+        ("wp-config.php", "secrets.config-php-define", Severity.HIGH),
+        ("conf/tomcat-users.xml", "secrets.config-server-password", Severity.HIGH),
+        ("db/backup.sql", "secrets.sql-dump-password-hash", Severity.MEDIUM),
+    ],
+)
+def test_severity_follows_the_files_role(scanned: CheckResult, path: str, rule: str, severity):
+    mine = [f for f in scanned.findings if f.location.path == path]
+    assert mine and {f.rule for f in mine} == {rule}
+    assert {f.severity for f in mine} == {severity}
+
+
+def test_values_are_masked_and_never_in_messages(scanned: CheckResult):
+    masked = scanned._masked  # type: ignore[attr-defined]
+    planted = CORPUS.files["config/master.key"].strip()
+    assert planted in masked
+    assert all(planted not in f.message for f in scanned.findings)
