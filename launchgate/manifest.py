@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import fnmatch
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +22,7 @@ import yaml
 
 from launchgate.findings import Severity
 from launchgate.resources import schema_path
+from launchgate.userregex import UnsafePatternError, compile_user
 from launchgate.yamlguard import compose_bounded
 
 MANIFEST_NAME = "launchready.yml"
@@ -472,8 +472,8 @@ def _semantic_problems(
         pattern = var.get("pattern")
         if isinstance(pattern, str):
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_user(pattern)
+            except UnsafePatternError as exc:
                 add(("env", "required", i, "pattern"), f"is not a valid regular expression: {exc}")
         low, high = var.get("min"), var.get("max")
         if isinstance(low, int) and isinstance(high, int) and low > high:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from launchgate.userregex import TextPattern
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -40,7 +42,7 @@ class FormatRules:
     min: int | None = None
     max: int | None = None
     values: tuple[str, ...] = ()
-    pattern: re.Pattern[str] | None = None
+    pattern: TextPattern | None = None
     min_length: int | None = None
 
 

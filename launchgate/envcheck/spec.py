@@ -11,6 +11,7 @@ import yaml
 
 from launchgate.checkapi import CheckError
 from launchgate.envcheck.formats import FormatRules, allowed_schemes
+from launchgate.userregex import TextPattern, UnsafePatternError, compile_user
 
 # Word parts that mark a variable as holding a credential. Matched against the name split on
 # underscores (and camel case), so MONKEY_COUNT is not a secret but API_KEY and DB_PASS are.
@@ -71,7 +72,7 @@ class VarSpec:
     min: int | None = None
     max: int | None = None
     values: tuple[str, ...] = ()
-    pattern: re.Pattern[str] | None = None
+    pattern: TextPattern | None = None
     min_length: int | None = None
     description: str = ""
 
@@ -100,8 +101,8 @@ def parse_var(raw: Mapping[str, Any], index: int) -> VarSpec:
     pattern = None
     if raw.get("pattern"):
         try:
-            pattern = re.compile(str(raw["pattern"]))
-        except re.error as exc:
+            pattern = compile_user(str(raw["pattern"]))
+        except UnsafePatternError as exc:
             raise CheckError(
                 f"env.required[{index}] ({name}): pattern is not a valid regular expression: {exc}"
             ) from None

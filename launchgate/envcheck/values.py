@@ -19,6 +19,7 @@ from launchgate.checkapi import CheckError
 from launchgate.envcheck.spec import looks_secret
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
+from launchgate.userregex import TextPattern, UnsafePatternError, compile_user
 from launchgate.yamlguard import load_bounded
 
 _LIST = re.compile(r"[^\s\"'{}\[\],]+(?:\s*,\s*[^\s\"'{}\[\],]+)+")
@@ -57,8 +58,8 @@ class ValueRule:
     production_severity: Severity
     description: str
     remediation: str
-    patterns: tuple[re.Pattern[str], ...]
-    names: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[TextPattern, ...]
+    names: tuple[TextPattern, ...] = ()
     secret_only: bool = False
     positive: tuple[Example, ...] = ()
     negative: tuple[Example, ...] = ()
@@ -106,14 +107,20 @@ def _fail(where: str, message: str) -> CheckError:
     return CheckError(f"env rule pack {where}: {message}")
 
 
-def _compile(patterns: Any, where: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
+def _compile(
+    patterns: Any, where: str, trusted: bool, ignore_case: bool = False
+) -> tuple[TextPattern, ...]:
+    """Built-in packs use Python's ``re``; a user's pack runs on RE2 (linear time: userregex)."""
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         raise _fail(where, "expected a list of regular expressions")
-    out = []
+    out: list[TextPattern] = []
     for pattern in patterns:
         try:
-            out.append(re.compile(pattern, flags))
-        except re.error as exc:
+            if trusted:
+                out.append(re.compile(pattern, re.IGNORECASE if ignore_case else 0))
+            else:
+                out.append(compile_user(pattern, ignore_case))
+        except (re.error, UnsafePatternError) as exc:
             raise _fail(where, f"invalid regular expression {pattern!r}: {exc}") from None
     return tuple(out)
 
@@ -135,7 +142,7 @@ def _examples(raw: Any, where: str) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def parse_rule(raw: Any, pack: str) -> ValueRule:
+def parse_rule(raw: Any, pack: str, trusted: bool = False) -> ValueRule:
     """Validate one rule mapping; errors name the pack and rule id."""
     if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
         raise _fail(pack, "every rule needs an id")
@@ -164,8 +171,8 @@ def parse_rule(raw: Any, pack: str) -> ValueRule:
         production_severity=production,
         description=raw["description"].strip(),
         remediation=raw["remediation"].strip(),
-        patterns=_compile(raw.get("patterns"), where),
-        names=_compile(raw["names"], where, re.IGNORECASE) if raw.get("names") else (),
+        patterns=_compile(raw.get("patterns"), where, trusted),
+        names=_compile(raw["names"], where, trusted, ignore_case=True) if raw.get("names") else (),
         secret_only=bool(raw.get("secret_only", False)),
         positive=_examples(examples.get("positive"), where),
         negative=_examples(examples.get("negative"), where),
@@ -179,7 +186,7 @@ def parse_rule(raw: Any, pack: str) -> ValueRule:
     return rule
 
 
-def load_pack(path: Path, shown: str | None = None) -> list[ValueRule]:
+def load_pack(path: Path, shown: str | None = None, trusted: bool = False) -> list[ValueRule]:
     """The ``kind: env`` rules of one pack file; packs of other kinds yield nothing."""
     shown = shown or str(path)
     try:
@@ -193,14 +200,14 @@ def load_pack(path: Path, shown: str | None = None) -> list[ValueRule]:
     rules = data.get("rules")
     if not isinstance(rules, list):
         raise _fail(shown, "rules must be a list")
-    return [parse_rule(raw, shown) for raw in rules]
+    return [parse_rule(raw, shown, trusted) for raw in rules]
 
 
 def load_rules(root: Path, user_packs: Sequence[str] = ()) -> list[ValueRule]:
     """Built-in packs, then the manifest's ``rules.packs`` (relative to the manifest)."""
     rules: list[ValueRule] = []
     for path in rule_pack_paths():
-        rules.extend(load_pack(path, f"checks/{path.name}"))
+        rules.extend(load_pack(path, f"checks/{path.name}", trusted=True))
     for relative in user_packs:
         rules.extend(load_pack(root / relative, relative))
     seen: dict[str, str] = {}

@@ -23,7 +23,7 @@ from detect_secrets.filters import heuristic
 
 from launchgate.secretscan import shapes
 from launchgate.secretscan.engine import KeywordSearch, keyword_search
-from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule
+from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule, compile_pattern
 
 # detect-secrets' spellings (with a space or a hyphen) and gitleaks', to ease migration.
 INLINE_MARKERS = (
@@ -93,8 +93,8 @@ def _plugin_classes() -> dict[str, type]:
 Matcher = Callable[[str], Iterator[tuple[str, int]]]
 
 
-def _regex_matcher(pattern: str) -> Matcher:
-    compiled = re.compile(pattern)
+def _regex_matcher(pattern: str, source: str) -> Matcher:
+    compiled = compile_pattern(pattern, source)
     # ``secret``, or ``secret2``, ``secret3``... in alternatives: the first one that matched.
     named = sorted((g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=len)
     groups: list[str | int] = [*named] or [0]
@@ -147,7 +147,9 @@ class Detector:
         for rule in ruleset.rules:
             try:
                 matcher = (
-                    _regex_matcher(rule.regex) if rule.regex else _plugin_matcher(rule.plugin or "")
+                    _regex_matcher(rule.regex, rule.source)
+                    if rule.regex
+                    else _plugin_matcher(rule.plugin or "")
                 )
             except ValueError as exc:
                 raise ValueError(f"{rule.source}: {rule.id}: {exc}") from None
@@ -166,8 +168,12 @@ class Detector:
         self._by_path: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._keywords = sorted(self._by_keyword)
         self.search: KeywordSearch = keyword_search(self._keywords)
-        self._value_res = {a.id: re.compile(a.value_regex) for a in ruleset.allow if a.value_regex}
-        self._line_res = {a.id: re.compile(a.line_regex) for a in ruleset.allow if a.line_regex}
+        self._value_res = {
+            a.id: compile_pattern(a.value_regex, a.source) for a in ruleset.allow if a.value_regex
+        }
+        self._line_res = {
+            a.id: compile_pattern(a.line_regex, a.source) for a in ruleset.allow if a.line_regex
+        }
         self._cache: dict[str, tuple[Hit, ...]] = {}
         self.lines_analysed = 0
 

@@ -24,8 +24,9 @@ from typing import Any
 import yaml
 
 from launchgate.findings import Severity
-from launchgate.resources import rule_pack_paths
+from launchgate.resources import data_dir, rule_pack_paths
 from launchgate.secretscan import shapes
+from launchgate.userregex import TextPattern, UnsafePatternError, compile_user
 from launchgate.yamlguard import load_bounded
 
 PACK_KIND = "secrets"
@@ -216,12 +217,23 @@ def _check_keys(item: Any, allowed: set[str], where: str) -> Mapping[str, Any]:
     return item
 
 
-def _compile(pattern: Any, where: str, field: str) -> str:
+def is_builtin_pack(source: str) -> bool:
+    """Packs shipped with launchgate are reviewed; any other pack may come from a pull request."""
+    return Path(source).resolve().parent == data_dir("checks").resolve()
+
+
+def compile_pattern(pattern: str, source: str) -> TextPattern:
+    """Python's ``re`` for built-in packs (they use lookaround); RE2 for a user's pack, so that
+    no pattern in a pull request can take exponential time (see launchgate.userregex)."""
+    return re.compile(pattern) if is_builtin_pack(source) else compile_user(pattern)
+
+
+def _compile(pattern: Any, where: str, field: str, source: str) -> str:
     if not isinstance(pattern, str) or not pattern:
         raise RulePackError(f"{where}: {field} must be a non-empty string")
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        compile_pattern(pattern, source)
+    except (re.error, UnsafePatternError) as exc:
         raise RulePackError(f"{where}: {field} does not compile: {exc}") from None
     return pattern
 
@@ -292,7 +304,7 @@ def _rule(item: Any, src: str, index: int) -> SecretRule:
         severity=severity,
         remediation=str(data["remediation"]).strip(),
         keywords=keywords,
-        regex=_compile(data["regex"], where, "regex") if "regex" in data else None,
+        regex=_compile(data["regex"], where, "regex", src) if "regex" in data else None,
         plugin=str(data["plugin"]) if "plugin" in data else None,
         description=str(data.get("description") or "").strip(),
         entropy=float(data.get("entropy") or 0.0),
@@ -326,10 +338,10 @@ def _allow(item: Any, src: str, index: int) -> AllowEntry:
         id=str(data["id"]),
         description=str(data.get("description") or "").strip(),
         values=frozenset(_strings(data.get("values"), where, "values")),
-        value_regex=_compile(data["value_regex"], where, "value_regex")
+        value_regex=_compile(data["value_regex"], where, "value_regex", src)
         if data.get("value_regex")
         else None,
-        line_regex=_compile(data["line_regex"], where, "line_regex")
+        line_regex=_compile(data["line_regex"], where, "line_regex", src)
         if data.get("line_regex")
         else None,
         paths=_strings(data.get("paths"), where, "paths"),
