@@ -163,7 +163,17 @@ def _run_concurrently(
         remaining = (
             None if timeout is None else max(0.0, started + float(timeout) - time.monotonic())
         )
-        threads[spec.id].join(remaining)
+        try:
+            threads[spec.id].join(remaining)
+        except KeyboardInterrupt:
+            # SIGINT, or SIGTERM turned into one by the CLI: what finished is reported, what
+            # did not is an error (never a pass), and the caller decides the exit code.
+            for unfinished in specs:
+                results.setdefault(
+                    unfinished.id,
+                    CheckResult(check=unfinished.id, error="interrupted before it finished"),
+                )
+            return dict(results)
         if spec.id not in results:
             results[spec.id] = CheckResult(
                 check=spec.id,

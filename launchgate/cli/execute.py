@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from launchgate import registry
+from launchgate import children, registry
 from launchgate.checkapi import Masker
 from launchgate.cli.options import (
     EXIT_ERROR,
@@ -107,7 +111,12 @@ def execute(
     masker = Masker()
     progress = _progress_printer(quiet)
     try:
-        report = run_gate(manifest, root, options, registry.load_builtin_checks(), masker, progress)
+        with interruptible() as interrupt:
+            report = run_gate(
+                manifest, root, options, registry.load_builtin_checks(), masker, progress
+            )
+            if interrupt.signum is not None:
+                children.terminate_all()  # stop the workers before writing what finished
     except UsageError as exc:
         raise ExitError(str(exc)) from None
     finally:
@@ -150,6 +159,9 @@ def execute(
 
     if in_actions:
         _emit_github(in_repository, paths, top, annotate=stdout_fmt != "github")
+    if interrupt.signum is not None:
+        click.echo(f"launchgate: interrupted ({signal.Signals(interrupt.signum).name})", err=True)
+        return 128 + interrupt.signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
     return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[report.status]
 
 
@@ -160,6 +172,32 @@ def _verdict(report: Report, err: bool, quiet: bool) -> None:
             if result.error is not None:
                 click.echo(f"launchgate: {result.check}: {result.error}", err=True)
     click.echo(verdict(report), err=err)
+
+
+@dataclass
+class Interrupt:
+    signum: int | None = None
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[Interrupt]:
+    """SIGINT and SIGTERM end the run early but in order: the runner marks unfinished checks,
+    reports are still written, children are stopped, and the exit code says which signal."""
+    interrupt = Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupt  # signal handlers can only be set from the main thread
+        return
+
+    def handle(signum: int, _frame: object) -> None:
+        interrupt.signum = signum
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield interrupt
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _emit_github(report: Report, paths: dict[str, str], root: Path, annotate: bool) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgate import children
 from launchgate.secretscan.detector import (
     NEXTLINE_MARKER,
     Detector,
@@ -466,7 +467,7 @@ def _scan_patch(
     scanner = PatchScanner(detector, result)
     scanner.commit = commit  # a plain diff has no commit headers: every hit belongs to this
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
+        proc = children.spawn(
             args,
             cwd=root,
             env=git_env(),
@@ -485,6 +486,7 @@ def _scan_patch(
         finally:
             proc.stdout.close()
             code = proc.wait()
+            children.release(proc)
         if code != 0:
             err.seek(0)
             lines = err.read().decode("utf-8", "replace").strip().splitlines()

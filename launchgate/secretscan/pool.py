@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Literal, TypeVar
 
+from launchgate import children
+
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 WORKER = (sys.executable, "-m", "launchgate.secretscan.worker")
 
@@ -80,7 +82,7 @@ def run_jobs(
 
     def drive() -> None:
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            proc = children.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         except OSError:
             done.put(None)
             return
@@ -93,6 +95,7 @@ def run_jobs(
                 proc.stdin.close()
             proc.stdout.close()
             proc.wait()
+            children.release(proc)
             done.put(None)
 
     threads = [threading.Thread(target=drive, daemon=True) for _ in range(min(n, len(jobs)))]
