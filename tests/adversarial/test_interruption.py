@@ -90,7 +90,7 @@ def test_a_signal_mid_run_writes_the_report_stops_the_workers_and_says_which_sig
     _wait_for(tmp_path / "worker.pid", proc)
     worker = int((tmp_path / "worker.pid").read_text())
     os.killpg(proc.pid, signum)  # as a terminal's Ctrl-C or a runner's cancel would
-    stdout, stderr = proc.communicate(timeout=60)
+    _stdout, stderr = proc.communicate(timeout=60)
 
     assert proc.returncode == code, stderr
     assert "Traceback" not in stderr
