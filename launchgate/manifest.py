@@ -112,6 +112,10 @@ class Manifest:
     def resolve(self, relative: str) -> Path:
         return (self.root / relative).resolve()
 
+    def with_data(self, data: Mapping[str, Any]) -> Manifest:
+        """The same manifest file with other (already validated) content."""
+        return _typed(self.path, dict(data))
+
     @classmethod
     def empty(cls, root: Path) -> Manifest:
         """Defaults for running one check without a manifest (``launchgate secrets .``)."""

@@ -20,6 +20,7 @@ import click
 from launchgate.action.commands import emit, log, write_outputs, write_summary
 from launchgate.action.gitrepo import ActionError, Git, require_history, resolve_range
 from launchgate.action.plan import PR_EVENTS, Inputs, Plan, plan_for, split_checks
+from launchgate.action.policy import base_policy, describe
 from launchgate.checkapi import CheckSpec
 from launchgate.findings import Severity
 from launchgate.manifest import MANIFEST_NAME, Manifest, ManifestError, load_manifest
@@ -30,6 +31,7 @@ from launchgate.report.github_summary import cell
 __all__ = ["run_action"]
 
 EXIT_PASS, EXIT_ERROR = 0, 2
+POLICY_EVENTS = PR_EVENTS | {"merge_group"}
 REPORT_INPUTS = (
     ("sarif", "LAUNCHGATE_SARIF_FILE"),
     ("json", "LAUNCHGATE_JSON_FILE"),
@@ -263,6 +265,7 @@ def _run(settings: Settings) -> int:
         write_outputs("skipped", f"SKIPPED: nothing ran ({why})")
         return EXIT_PASS
     params = _params(plan, chosen, root)
+    manifest = _policy_of_base(plan, manifest, root, params)
 
     from launchgate.cli import execute
 
@@ -283,6 +286,21 @@ def _run(settings: Settings) -> int:
         verbose=bool(_env("LAUNCHGATE_VERBOSE")),
         skipped=skipped,
     )
+
+
+def _policy_of_base(plan: Plan, manifest: Manifest, root: Path, params: dict[str, Any]) -> Manifest:
+    """On a pull request or merge queue, the gate's policy is the base branch's (policy.py)."""
+    if plan.event not in POLICY_EVENTS or plan.commits is None or plan.commits.base is None:
+        return manifest
+    if manifest.path.exists():
+        policy = base_policy(Git(root), plan.commits.base, manifest)
+    else:
+        policy = base_policy(Git(root), plan.commits.base, Manifest.empty(root))
+    params["policy_dir"] = str(policy.policy_dir)
+    note = describe(policy, plan.commits.base)
+    if note:
+        emit("notice", note)
+    return policy.manifest
 
 
 def run_action() -> int:

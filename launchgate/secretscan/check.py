@@ -195,9 +195,13 @@ def _scan(ctx: CheckContext) -> CheckResult:
     baseline_path = _baseline_path(ctx, base)
     if ctx.params.get("write_baseline"):
         return _write(baseline_path, keys, started)
-    baseline = _load_baseline(baseline_path, base, meta)
+    # On a pull request the action reads policy files from the base branch (action/policy.py).
+    policy_dir = Path(ctx.params["policy_dir"]) if ctx.params.get("policy_dir") else base
+    baseline = _load_baseline(baseline_path, policy_dir, meta)
     kept = [f for f in findings if not _baselined(f, baseline, keys)]
     accepted = len(findings) - len(kept)
+    if ctx.params.get("policy_dir") and history is not None and history.inline_suppressed:
+        meta.append(_inline_markers_added(history.inline_suppressed))
 
     meta.extend(_file_notes(tree, bundles))
     summary = _summary(tree, bundles, history, kept, accepted, len(baseline), notes, since)
@@ -540,6 +544,18 @@ def _baseline_path(ctx: CheckContext, base: Path) -> Path:
     if configured:
         return ctx.manifest.root / str(configured)
     return base / DEFAULT_BASELINE
+
+
+def _inline_markers_added(count: int) -> Finding:
+    return Finding(
+        check=CHECK_ID,
+        rule="secrets.inline-allowlist-added",
+        severity=Severity.INFO,
+        title="Secrets silenced by inline markers this pull request adds",
+        message=f"{count} secret(s) in lines this pull request adds are silenced by an inline "
+        "'pragma: allowlist secret' marker; each one deserves a reviewer's look.",
+        remediation="Confirm each marked value is not a real credential, or remove the marker.",
+    )
 
 
 def _load_baseline(path: Path, base: Path, meta: list[Finding]) -> Baseline:
