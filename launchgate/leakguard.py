@@ -1,4 +1,4 @@
-"""The last line of defence: no secret value leaves the run in any text a reporter prints.
+"""The last line of defence: no secret value, and no terminal control code, leaves the run.
 
 Checks show secrets only in redacted form, but a secret can reach output by other ways: as a
 variable *name* in code (``os.environ.get("sk_live_…")``), inside a file *path*
@@ -6,18 +6,36 @@ variable *name* in code (``os.environ.get("sk_live_…")``), inside a file *path
 here: values the checks masked are replaced, and any text shaped like a credential (the secrets
 check's specific detectors, not its generic keyword rules) is masked too, so that in Actions it is
 also hidden by ``::add-mask::`` from the rest of the log.
+
+The same pass shows control characters (ANSI escapes, NUL, DEL, C1, CR) as visible ``\\x1b``-style
+text: they come from file names, HTTP headers and DNS records, and a JSON report read with
+``jq -r`` or a text report on a terminal would otherwise colour, move or hide output. Each
+reporter still escapes what is special to its own format.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from launchgate.checkapi import Masker
 from launchgate.findings import CheckResult, Finding, Location
 from launchgate.redact import scrub
+
+# Everything but TAB and LF below 0x20, DEL, and the C1 range (0x9b is a one-byte CSI).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    r"""Control characters as their escapes: ``\x1b[31m`` prints as text, not as red."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _safe(text: str, values: set[str]) -> str:
+    return visible(scrub(text, values))
 
 
 @functools.cache
@@ -52,7 +70,7 @@ def _strings(value: Any) -> list[str]:
 
 def _scrubbed(value: Any, values: set[str]) -> Any:
     if isinstance(value, str):
-        return scrub(value, values)
+        return _safe(value, values)
     if isinstance(value, Mapping):
         return {_scrubbed(k, values): _scrubbed(v, values) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -72,9 +90,9 @@ def _clean_finding(finding: Finding, values: set[str]) -> Finding:
     location = Location(**_scrubbed(finding.location.to_dict(), values))
     return dataclasses.replace(
         finding,
-        title=scrub(finding.title, values),
-        message=scrub(finding.message, values),
-        remediation=scrub(finding.remediation, values),
+        title=_safe(finding.title, values),
+        message=_safe(finding.message, values),
+        remediation=_safe(finding.remediation, values),
         location=location,
         details=_scrubbed(dict(finding.details), values),
     )
@@ -92,14 +110,12 @@ def clean_results(results: list[CheckResult], masker: Masker) -> list[CheckResul
             for value in secrets_in(text):
                 masker.add(value)
     values = set(masker.values)
-    if not values:
-        return results
     return [
         dataclasses.replace(
             result,
             findings=tuple(_clean_finding(f, values) for f in result.findings),
-            error=scrub(result.error, values) if result.error else result.error,
-            summary=scrub(result.summary, values),
+            error=_safe(result.error, values) if result.error else result.error,
+            summary=_safe(result.summary, values),
         )
         for result in results
     ]
