@@ -8,12 +8,27 @@ first, in linear time, before anything recursive sees the text.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 # A manifest or rule pack nests about six levels; workflows about ten.
 MAX_DEPTH = 64
+# The largest built-in rule pack is about 20 KB; a user's pack of 1 MB is already unusual.
+MAX_PACK_BYTES = 1_000_000
+
+
+class TooLargeError(ValueError):
+    """A file over its size cap: refused before it is read into memory."""
+
+
+def read_capped(path: Path, limit: int = MAX_PACK_BYTES) -> str:
+    """The file's text, or :class:`TooLargeError` when it is over ``limit`` bytes."""
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLargeError(f"is {size:,} bytes, over the {limit:,}-byte cap")
+    return path.read_text("utf-8")
 
 
 class TooDeep(yaml.MarkedYAMLError):

@@ -20,7 +20,7 @@ from launchgate.envcheck.spec import looks_secret
 from launchgate.findings import Severity
 from launchgate.resources import rule_pack_paths
 from launchgate.userregex import TextPattern, UnsafePatternError, compile_user
-from launchgate.yamlguard import load_bounded
+from launchgate.yamlguard import TooLargeError, load_bounded, read_capped
 
 _LIST = re.compile(r"[^\s\"'{}\[\],]+(?:\s*,\s*[^\s\"'{}\[\],]+)+")
 PLACEHOLDER = "placeholder"
@@ -190,9 +190,11 @@ def load_pack(path: Path, shown: str | None = None, trusted: bool = False) -> li
     """The ``kind: env`` rules of one pack file; packs of other kinds yield nothing."""
     shown = shown or str(path)
     try:
-        data = load_bounded(path.read_text("utf-8"))
+        data = load_bounded(read_capped(path))
     except OSError as exc:
         raise _fail(shown, f"cannot be read: {exc.strerror or exc}") from None
+    except TooLargeError as exc:
+        raise _fail(shown, str(exc)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise _fail(shown, f"is not valid YAML: {exc}") from None
     if not isinstance(data, Mapping) or data.get("kind") != "env":

@@ -20,6 +20,9 @@ from typing import Any
 from launchgate.redact import value_hash
 
 DEFAULT_BASELINE = ".launchgate-secrets.json"
+# About 200 bytes an entry: 20 MB is 100,000 accepted secrets. Past that the file is refused
+# before it is read, so a baseline in a pull request cannot exhaust the runner's memory.
+MAX_BASELINE_BYTES = 20_000_000
 DETECT_SECRETS_BASELINE = ".secrets.baseline"
 FORMAT = "launchgate-secrets-baseline"
 
@@ -53,6 +56,11 @@ def load_baseline(paths: Iterable[Path]) -> Baseline:
         if not path.is_file():
             continue
         try:
+            size = path.stat().st_size
+            if size > MAX_BASELINE_BYTES:
+                raise BaselineError(
+                    f"{path}: baseline is {size:,} bytes, over the {MAX_BASELINE_BYTES:,}-byte cap"
+                )
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise BaselineError(f"{path}: cannot read baseline: {exc}") from None

@@ -27,7 +27,7 @@ from launchgate.findings import Severity
 from launchgate.resources import data_dir, rule_pack_paths
 from launchgate.secretscan import shapes
 from launchgate.userregex import TextPattern, UnsafePatternError, compile_user
-from launchgate.yamlguard import load_bounded
+from launchgate.yamlguard import TooLargeError, load_bounded, read_capped
 
 PACK_KIND = "secrets"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
@@ -176,9 +176,11 @@ def _read_pack(
     path: Path, _mtime_ns: int, _size: int
 ) -> tuple[tuple[SecretRule, ...], tuple[AllowEntry, ...]] | None:
     try:
-        data = load_bounded(path.read_text("utf-8"), _LOADER)
+        data = load_bounded(read_capped(path), _LOADER)
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    except TooLargeError as exc:
+        raise RulePackError(f"{path}: rule pack {exc}") from None
     except yaml.YAMLError as exc:
         raise RulePackError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, Mapping) or "kind" not in data:
