@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -237,8 +238,9 @@ def with_path_prefix(report: Report, prefix: str) -> Report:
     Checks report paths relative to the directory they scanned; GitHub places annotations and
     SARIF results relative to the repository, which differ when the action runs in a subfolder.
     """
-    prefix = prefix.strip("/")
-    if not prefix or prefix == ".":
+    # "./app/", "app/." and "app" are one directory; "", "." and "./" are the repository root.
+    prefix = posixpath.normpath(prefix.strip("/") or ".")
+    if prefix == ".":
         return report
 
     def move(finding: Finding) -> Finding:

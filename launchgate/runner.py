@@ -110,8 +110,12 @@ def _as_result(check_id: str, value: Any) -> CheckResult:
         return value
     if value is None:
         return CheckResult(check=check_id)
-    if isinstance(value, Iterable):
-        return CheckResult(check=check_id, findings=tuple(value))
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        findings = tuple(value)
+        strays = {type(f).__name__ for f in findings if not isinstance(f, Finding)}
+        if not strays:
+            return CheckResult(check=check_id, findings=findings)
+        raise TypeError(f"check {check_id!r} returned {', '.join(sorted(strays))} among findings")
     raise TypeError(f"check {check_id!r} returned {type(value).__name__}, not a CheckResult")
 
 
@@ -284,13 +288,14 @@ def build_report(
     today = today or dt.date.today()
     kept_results: list[CheckResult] = []
     suppressed: list[Suppressed] = []
-    seen: set[str] = set()
+    # One finding per fingerprint across all checks: the most severe, else the first reported.
+    best = {f.fingerprint: f for f in dedupe(f for r in results for f in r.findings)}
     for result in results:
         kept: list[Finding] = []
-        for finding in dedupe(result.findings):
-            if finding.fingerprint in seen:
+        for finding in result.findings:
+            if best.get(finding.fingerprint) is not finding:
                 continue
-            seen.add(finding.fingerprint)
+            del best[finding.fingerprint]
             rule = next(
                 (
                     s

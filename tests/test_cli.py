@@ -86,8 +86,14 @@ def test_quiet_prints_only_the_verdict(project: Path) -> None:
 def test_json_to_stdout(project: Path) -> None:
     with stub_check(finding("high")):
         result = invoke("run", "--only", "stub", "--format", "json")
-    jsonschema.validate(json.loads(result.stdout), REPORT_SCHEMA)
-    assert result.stderr == "NO-GO: 1 high\n"  # the verdict stays out of the JSON document
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, REPORT_SCHEMA)
+    assert result.stderr == "NO-GO: 1 high
+"  # the verdict stays out of the JSON document
+    assert result.exit_code == 1
+    assert data["status"] == "fail"
+    assert [(c["id"], c["status"]) for c in data["checks"]] == [("stub", "fail")]
+    assert [(f["rule"], f["severity"]) for f in data["findings"]] == [("stub.problem", "high")]
 
 
 def test_bad_usage_is_exit_2(project: Path) -> None:

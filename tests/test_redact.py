@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,3 +23,43 @@ def test_never_shows_more_than_a_quarter(value: str) -> None:
 def test_scrub_and_hash() -> None:
     assert scrub("a secret-value b", ["secret-value"]) == "a *** b"
     assert value_hash("x") == value_hash("x") != value_hash("y")
+
+
+def test_redaction_boundaries_are_exactly_16_and_32_characters() -> None:
+    assert redact("a" * 15) == "…(15 chars)"
+    assert redact("b" * 12 + "wxyz") == "…wxyz"
+    assert redact("c" * 27 + "wxyz") == "…wxyz"
+    assert redact("ghp_" + "d" * 24 + "wxyz") == "ghp_…wxyz"
+    assert redact("") == "…(0 chars)"
+
+
+def test_scrub_replaces_longer_values_first_so_no_part_of_a_url_shows() -> None:
+    masked = "horse-battery-staple"
+    url = "postgres://app:" + masked + "@db.internal:5432/app"
+    text = f"DATABASE_URL={url} and again {masked}"
+    # Whatever order the values come in, the whole URL becomes one ***: never the URL with only
+    # its password starred, which would show the user, host and database.
+    assert scrub(text, [masked, url]) == "DATABASE_URL=*** and again ***"
+    assert scrub(text, iter([url, masked])) == "DATABASE_URL=*** and again ***"
+
+
+def test_scrub_replaces_every_occurrence_and_ignores_empty_values() -> None:
+    assert scrub("k k k", ["k", ""]) == "*** *** ***"
+    assert scrub("nothing here", ["absent"]) == "nothing here"
+
+
+def test_value_hash_is_a_known_hmac_sha256_so_baselines_stay_valid() -> None:
+    # Baseline files store these hashes: changing the key or the digest unaccepts every entry.
+    assert value_hash("hunter2-super-secret") == (
+        "2d152ca4b7decafd0aa55331795692fd3c9a8d77980694a13f4cfdca7fa288fa"
+    )
+    assert value_hash("x", b"k") == (
+        "c38edc8815c8489f64738978f44008f8596345545f0baa68ef6fcf5c53e57189"
+    )
+
+
+def test_value_hash_of_undecodable_bytes_is_the_hmac_of_those_bytes() -> None:
+    # Values read with surrogateescape (undecodable bytes in a file) must hash, not crash.
+    value = b"pa\xffss".decode("utf-8", "surrogateescape")
+    expected = hmac.new(b"launchgate", b"pa\xffss", hashlib.sha256).hexdigest()
+    assert value_hash(value) == expected

@@ -25,6 +25,7 @@ DEFAULT_BASELINE = ".launchgate-secrets.json"
 MAX_BASELINE_BYTES = 20_000_000
 DETECT_SECRETS_BASELINE = ".secrets.baseline"
 FORMAT = "launchgate-secrets-baseline"
+VERSION = 1
 
 
 class BaselineError(Exception):
@@ -80,6 +81,14 @@ def load_baseline(paths: Iterable[Path]) -> Baseline:
 
 
 def _ours(data: dict[str, Any], path: Path, out: Baseline) -> None:
+    # A newer launchgate may hash or key entries differently: reading its file as version 1 would
+    # silently accept nothing (or the wrong things), so an unknown version is an error.
+    if data.get("version") != VERSION:
+        raise BaselineError(
+            f"{path}: baseline version {data.get('version')!r} is not supported "
+            f"(this launchgate reads version {VERSION}; upgrade launchgate or rewrite it with "
+            "launchgate secrets --write-baseline)"
+        )
     entries = data.get("entries")
     if not isinstance(entries, list):
         raise BaselineError(f"{path}: 'entries' must be a list")
@@ -109,7 +118,7 @@ def write_baseline(path: Path, keys: Iterable[tuple[str, str, str]]) -> int:
     entries = [{"path": p, "rule": r, "secret_hash": h} for p, r, h in sorted(set(keys))]
     doc = {
         "format": FORMAT,
-        "version": 1,
+        "version": VERSION,
         "hash": "hmac-sha256 (launchgate.redact.value_hash)",
         "entries": entries,
     }

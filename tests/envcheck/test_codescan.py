@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from launchgate.envcheck.codescan import scan_tree
 from launchgate.envcheck.codescan.javascript import javascript_reads
 from launchgate.envcheck.codescan.python import python_reads
@@ -135,9 +137,22 @@ def test_javascript_reads_ignore_comments_strings_regexes_and_writes() -> None:
     assert by_name["JS_DESTRUCT_B"].has_default and not by_name["JS_DESTRUCT_A"].has_default
 
 
-def test_unterminated_javascript_does_not_crash() -> None:
-    for broken in ("const a = `${process.env.A", "'unterminated\nprocess.env.B", "/* open", "/[/"):
-        javascript_reads(broken, "x.js")
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ("const a = `${process.env.A", [("A", 1)]),  # inside an unclosed template expression
+        ("'unterminated\nprocess.env.B", [("B", 2)]),  # a quote ends at the line end
+        ("/* open", []),
+        ("/[/", []),
+        ("process.env.C; /* open", [("C", 1)]),  # reads before the break are kept
+        ("process.env.E\nconst s = 'open", [("E", 1)]),
+        ("process.env.F; x = `${", [("F", 1)]),
+    ],
+)
+def test_unterminated_javascript_keeps_the_reads_it_can_see(
+    broken: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(r.name, r.line) for r in javascript_reads(broken, "x.js")] == expected
 
 
 def test_ruby_reads_ignore_comments_strings_heredocs_and_writes() -> None:

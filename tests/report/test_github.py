@@ -335,3 +335,42 @@ def test_output_values_round_trip(path: str) -> None:
     values = parse_output_file(github.outputs(make_report(), {"junit-file": path}))
     assert values["junit-file"] == path
     assert values["status"] == "pass"
+
+
+# --- promises pinned against one-word changes (mutation testing) -------------------------------
+
+
+def test_an_annotation_on_line_1_column_1_keeps_both() -> None:
+    f = make_finding(path="a.py", line=1, column=1)
+    [(_, props, _)] = _parsed(github.annotations(make_report([f])))
+    assert (props["line"], props["col"]) == ("1", "1")
+    g = make_finding(path="a.py", line=0, column=3)
+    [(_, props, _)] = _parsed(github.annotations(make_report([g])))
+    assert "line" not in props and "col" not in props
+    h = make_finding(path="a.py", line=4, column=0)
+    [(_, props, _)] = _parsed(github.annotations(make_report([h])))
+    assert props["line"] == "4" and "col" not in props
+
+
+def test_an_annotation_names_the_commit_by_its_first_12_characters() -> None:
+    f = make_finding(path="config.py", line=3, commit="0123456789abcdef0123")
+    [(_, _, data)] = _parsed(github.annotations(make_report([f])))
+    assert data.splitlines()[1] == "secrets.example-rule at commit 0123456789ab"
+
+
+def test_a_single_hidden_finding_is_counted_not_dropped() -> None:
+    findings = [make_finding(rule=f"r.high{i}", severity="high") for i in range(11)]
+    findings += [make_finding(rule=f"r.low{i}", severity="low") for i in range(7)]
+    commands = _parsed(github.annotations(make_report(findings)))
+    names = [name for name, _, _ in commands]
+    assert (names.count("error"), names.count("notice")) == (10, 8)
+    assert commands[-1][2] == "1 more finding not annotated; see the job summary"
+
+
+def test_with_overflow_the_count_notice_takes_the_eighth_notice_slot() -> None:
+    findings = [make_finding(rule=f"r.med{i}", severity="medium") for i in range(11)]
+    findings += [make_finding(rule=f"r.info{i}", severity="info") for i in range(8)]
+    commands = _parsed(github.annotations(make_report(findings)))
+    names = [name for name, _, _ in commands]
+    assert (names.count("warning"), names.count("notice")) == (10, 8)
+    assert commands[-1][2] == "2 more findings not annotated; see the job summary"

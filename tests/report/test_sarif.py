@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from launchgate.findings import Finding
 from launchgate.report import sarif
+from launchgate.report._common import clean
 from tests.report.conftest import (
     HOSTILE,
     hostile_findings,
@@ -261,7 +262,16 @@ def test_hostile_text_is_valid_json_and_sarif(validator: Any) -> None:
     ]
     text = sarif.render(make_report(findings, errors={"dns": HOSTILE[-3]}))
     text.encode("utf-8")  # no lone surrogates survive
-    _render(validator, make_report(findings))
+    run = _render(validator, make_report(findings, errors={"dns": HOSTILE[-3]}))["runs"][0]
+    # One result per finding, each still saying what the finding said (minus unprintable text).
+    assert sorted(r["ruleId"] for r in run["results"]) == sorted(f"r.{clean(h)}" for h in HOSTILE)
+    for result in run["results"]:
+        hostile = result["ruleId"].removeprefix("r.")
+        assert result["message"]["text"].startswith(f"{hostile}: {hostile}")
+    [invocation] = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["message"]["text"] == f"check dns could not run: {clean(HOSTILE[-3])}"
 
 
 _finding = hostile_findings(

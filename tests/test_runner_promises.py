@@ -1,0 +1,295 @@
+"""The runner's promises, each stated in a test's name: what runs, what a check may return, that
+an errored check never passes, that no masked value survives, and how duplicates and suppressions
+are decided. Checks here are plain CheckSpecs handed to run_gate (no global registry)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
+from launchgate.findings import CheckResult, Finding, Location, RuleInfo, Severity
+from launchgate.manifest import Manifest, parse_manifest
+from launchgate.runner import RunOptions, UsageError, run_gate, select_checks
+
+VALUE = "hunter2-super-secret-value"
+
+
+def manifest(tmp_path: Path, extra: str = "") -> Manifest:
+    return parse_manifest("version: 1\n" + extra, tmp_path / "launchready.yml")
+
+
+def spec(check_id: str, run: Callable[[CheckContext], Any], **kw: Any) -> CheckSpec:
+    return CheckSpec(id=check_id, title=check_id, run=run, **kw)
+
+
+def found(
+    severity: str = "high",
+    *,
+    check: str = "env",
+    rule: str = "env.problem",
+    path: str = "app.py",
+    fingerprint: str = "",
+    **texts: str,
+) -> Finding:
+    return Finding(
+        check=check,
+        rule=rule,
+        severity=Severity(severity),
+        title=texts.get("title", "a problem"),
+        message=texts.get("message", "details"),
+        location=Location(path=path, line=1),
+        remediation=texts.get("remediation", ""),
+        fingerprint=fingerprint,
+    )
+
+
+def gate(tmp_path: Path, *specs: CheckSpec, extra: str = "", masker: Masker | None = None, **opts: Any):
+    registry = {s.id: s for s in specs}
+    return run_gate(manifest(tmp_path, extra), tmp_path, RunOptions(**opts), registry, masker)
+
+
+def returns(value: Any) -> Callable[[CheckContext], Any]:
+    return lambda _ctx: value
+
+
+def test_a_configured_check_runs_unless_the_manifest_disables_it(tmp_path: Path) -> None:
+    env = spec("env", returns([found()]))
+    unconfigured = spec("secrets", returns([]), configured=lambda _m: False)
+    report = gate(tmp_path, env, unconfigured)
+    assert [c.check for c in report.checks] == ["env"]
+    assert report.status == "fail"
+    enabled = gate(tmp_path, env, extra="checks: {env: {enabled: true}}\n")
+    assert [c.check for c in enabled.checks] == ["env"]
+    disabled = gate(tmp_path, env, extra="checks: {env: {enabled: false}}\n")
+    assert disabled.checks == ()
+    assert disabled.status == "pass"
+
+
+def test_only_runs_exactly_the_named_checks_in_registry_order_and_skip_removes(
+    tmp_path: Path,
+) -> None:
+    a, b, c = (spec(n, returns([])) for n in ("env", "secrets", "smoke"))
+    m = manifest(tmp_path)
+    registry = {s.id: s for s in (a, b, c)}
+    assert select_checks(registry, m, RunOptions(only=("smoke", "env"))) == [a, c]
+    assert select_checks(registry, m, RunOptions(skip=("secrets",))) == [a, c]
+    assert select_checks(registry, m, RunOptions(only=("env",), skip=("env",))) == []
+    with pytest.raises(UsageError, match=r"unknown check 'dns'; available: env, secrets, smoke$"):
+        select_checks(registry, m, RunOptions(skip=("dns",)))
+    with pytest.raises(UsageError, match="available: none"):
+        select_checks({}, m, RunOptions(only=("zzz",)))
+
+
+def test_a_check_that_errors_never_passes_even_when_values_are_masked(tmp_path: Path) -> None:
+    def errors(ctx: CheckContext) -> None:
+        ctx.masker.add(VALUE)
+        raise CheckError("vault unreachable")
+
+    report = gate(tmp_path, spec("env", errors))
+    assert report.status == "error"
+    assert report.checks[0].error == "vault unreachable"
+
+
+def test_an_error_message_that_is_only_a_masked_value_still_errors(tmp_path: Path) -> None:
+    def errors(ctx: CheckContext) -> None:
+        ctx.masker.add(VALUE)
+        raise CheckError(VALUE)
+
+    report = gate(tmp_path, spec("env", errors))
+    assert report.status == "error"
+    assert report.checks[0].error == "***"
+
+
+def test_masked_values_are_scrubbed_from_error_summary_and_remediation(tmp_path: Path) -> None:
+    def leaks(ctx: CheckContext) -> CheckResult:
+        ctx.masker.add(VALUE)
+        return CheckResult(
+            check="env",
+            findings=(found(remediation=f"rotate {VALUE}", title=f"t {VALUE}", message=VALUE),),
+            summary=f"checked {VALUE}",
+        )
+
+    def crashes(ctx: CheckContext) -> None:
+        ctx.masker.add(VALUE)
+        raise RuntimeError(f"could not parse {VALUE}")
+
+    report = gate(tmp_path, spec("env", leaks), spec("secrets", crashes))
+    env, secrets = report.checks
+    assert env.summary == "checked ***"
+    (finding,) = env.findings
+    assert (finding.title, finding.message, finding.remediation) == ("t ***", "***", "rotate ***")
+    assert secrets.error == "internal error: RuntimeError: could not parse ***"
+
+
+def test_without_masked_values_texts_are_left_as_the_check_wrote_them(tmp_path: Path) -> None:
+    result = CheckResult(check="env", findings=(found(message="a *** b"),), summary="s")
+    report = gate(tmp_path, spec("env", returns(result)))
+    assert report.checks[0].findings[0].message == "a *** b"
+    assert report.checks[0].summary == "s"
+
+
+def test_a_check_returning_a_plain_list_or_generator_reports_its_findings(tmp_path: Path) -> None:
+    listed = gate(tmp_path, spec("env", returns([found("blocker"), found("low", path="b.py")])))
+    assert [f.severity for f in listed.findings] == [Severity.BLOCKER, Severity.LOW]
+    assert listed.status == "fail"
+    generated = gate(tmp_path, spec("env", lambda _ctx: (f for f in [found("blocker")])))
+    assert generated.status == "fail"
+    assert gate(tmp_path, spec("env", returns(None))).status == "pass"
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("a finding", "returned str, not a CheckResult"),
+        ({"a": 1}, "returned dict, not a CheckResult"),
+        (42, "returned int, not a CheckResult"),
+        ([found(), "oops", 3], "returned int, str among findings"),
+    ],
+)
+def test_a_check_returning_something_else_errors_instead_of_passing_or_crashing(
+    tmp_path: Path, value: object, what: str
+) -> None:
+    report = gate(tmp_path, spec("env", returns(value)))
+    assert report.status == "error"
+    assert report.checks[0].error == f"internal error: TypeError: check 'env' {what}"
+
+
+def test_a_crash_shows_its_traceback_only_when_verbose(tmp_path: Path) -> None:
+    def crashes(_ctx: CheckContext) -> None:
+        raise KeyError("k")
+
+    quiet = gate(tmp_path, spec("env", crashes)).checks[0].error
+    assert quiet == "internal error: KeyError: 'k'"
+    loud = gate(tmp_path, spec("env", crashes), verbose=True).checks[0].error or ""
+    assert loud.startswith("internal error: Traceback (most recent call last):")
+    assert loud.rstrip().endswith("KeyError: 'k'")
+
+
+def test_duration_is_the_checks_own_or_the_measured_wall_time(tmp_path: Path) -> None:
+    def busy(_ctx: CheckContext) -> list[Finding]:
+        end = time.perf_counter() + 0.05
+        while time.perf_counter() < end:
+            pass
+        return []
+
+    measured = gate(tmp_path, spec("env", busy)).checks[0].duration_ms
+    assert measured >= 50  # a lower bound only: a loaded machine makes it longer, never shorter
+    own = CheckResult(check="whatever", duration_ms=7)
+    result = gate(tmp_path, spec("env", returns(own))).checks[0]
+    assert (result.check, result.duration_ms) == ("env", 7)
+
+
+def test_duplicates_across_checks_keep_the_most_severe_and_every_other_finding(
+    tmp_path: Path,
+) -> None:
+    shared = "f" * 32
+    first = spec("env", returns([found("low", fingerprint=shared), found(path="env-only.py")]))
+    second = spec(
+        "secrets",
+        returns(
+            [
+                found("blocker", check="secrets", fingerprint=shared),
+                found("blocker", check="secrets", fingerprint=shared, message="again"),
+                found(check="secrets", path="secrets-only.py"),
+            ]
+        ),
+    )
+    report = gate(tmp_path, first, second)
+    assert report.status == "fail"
+    assert [(f.check, f.severity.value, f.location.path) for f in report.findings] == [
+        ("secrets", "blocker", "app.py"),
+        ("env", "high", "env-only.py"),
+        ("secrets", "high", "secrets-only.py"),
+    ]
+    assert report.findings[0].message == "details"
+    env, secrets = report.checks
+    assert [f.location.path for f in env.findings] == ["env-only.py"]
+    assert [f.location.path for f in secrets.findings] == ["app.py", "secrets-only.py"]
+
+
+def test_the_same_finding_object_returned_twice_is_reported_once(tmp_path: Path) -> None:
+    twice = found()
+    report = gate(tmp_path, spec("env", returns([twice, twice])))
+    assert report.findings == (twice,)
+
+
+@pytest.mark.parametrize(("expires", "silenced"), [("2999-01-01", True), ("2000-01-01", False)])
+def test_a_suppression_applies_until_it_expires_when_the_gate_runs(
+    tmp_path: Path, expires: str, silenced: bool
+) -> None:
+    extra = f"suppress:\n  - {{rule: env.problem, reason: later, expires: '{expires}'}}\n"
+    report = gate(tmp_path, spec("env", returns([found()])), extra=extra)
+    assert report.status == ("pass" if silenced else "fail")
+    assert [s.reason for s in report.suppressed] == (["later"] if silenced else [])
+
+
+def test_the_first_matching_severity_override_wins_and_patterns_are_case_sensitive(
+    tmp_path: Path,
+) -> None:
+    findings = [found(rule="env.noisy"), found(rule="env.other"), found(rule="ENV.loud")]
+    extra = "checks: {env: {severity: {'env.noisy': info, 'env.*': blocker}}}\n"
+    report = gate(tmp_path, spec("env", returns(findings)), extra=extra)
+    by_rule = {f.rule: f.severity.value for f in report.findings}
+    assert by_rule == {"env.noisy": "info", "env.other": "blocker", "ENV.loud": "high"}
+
+
+def test_checks_get_the_state_directory_params_progress_and_masker(tmp_path: Path) -> None:
+    seen: dict[str, Any] = {}
+
+    def records(ctx: CheckContext) -> None:
+        seen["dir"] = ctx.store.directory
+        seen["param"] = ctx.param("deep")
+        ctx.progress("step")
+        ctx.masker.add(VALUE)
+
+    messages: list[str] = []
+    masker = Masker()
+    m = manifest(tmp_path)
+    run_gate(m, tmp_path, RunOptions(params={"deep": 1}), {"env": spec("env", records)}, masker,
+             messages.append)
+    assert seen == {"dir": tmp_path / ".launchgate", "param": 1}
+    assert messages == ["step"]
+    assert VALUE in masker.values
+    gate(tmp_path, spec("env", records), extra="state_dir: var/state\n")
+    assert seen["dir"] == tmp_path / "var/state"
+    gate(tmp_path, spec("env", records), state_dir=tmp_path / "elsewhere")
+    assert seen["dir"] == tmp_path / "elsewhere"
+
+
+def test_rules_of_every_check_that_ran_are_catalogued_even_if_one_cannot_list_them(
+    tmp_path: Path,
+) -> None:
+    info = RuleInfo(id="env.problem", title="A problem")
+
+    def broken(_m: Manifest) -> list[RuleInfo]:
+        raise ValueError("bad pack")
+
+    report = gate(
+        tmp_path,
+        spec("secrets", returns([]), rules=broken),
+        spec("env", returns([]), rules=lambda _m: [info]),
+    )
+    assert report.rules == {"env.problem": info}
+
+
+def test_declared_routes_are_reported_unchecked_unless_only_named_checks_run(
+    tmp_path: Path,
+) -> None:
+    extra = "routes:\n  - {name: home, path: /}\ndomains:\n  - {name: example.com}\n"
+    report = gate(tmp_path, spec("env", returns([])), extra=extra)
+    notes = [f for f in report.findings if f.check == "manifest"]
+    assert [n.title for n in notes] == [
+        "domains: declared, but not checked by this launchgate version",
+        "routes: declared, but not checked by this launchgate version",
+    ]
+    assert all(n.severity is Severity.INFO and n.location.path == "launchready.yml" for n in notes)
+    assert "smoke and perf check(s)" in notes[1].message
+    assert report.checks[-1].check == "manifest"
+    assert gate(tmp_path, spec("env", returns([])), extra=extra, only=("env",)).findings == ()
+    with_smoke = gate(tmp_path, spec("env", returns([])), spec("smoke", returns([])), extra=extra)
+    assert [f.title.split(":")[0] for f in with_smoke.findings] == ["domains"]
