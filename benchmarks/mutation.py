@@ -279,7 +279,7 @@ def main() -> int:
             if args.survivors:
                 missed = result.survived + result.no_tests
                 for name, diff in _diffs(work, missed).items():
-                    print(f"--- {name}\n{diff}\n")
+                    print(f"--- {name}\n{diff}\n{_stub(name, diff)}\n")
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -295,6 +295,20 @@ def main() -> int:
     for entry in stale:
         print(f"  stale equivalent (matches no survivor): {entry['function']}: {entry['mutant']}")
     return 1 if failed else 0
+
+
+def _stub(name: str, diff: str) -> str:
+    """A mutation-equivalents.toml entry for this survivor, for when it is truly equivalent."""
+    original, mutant = _changed_lines(diff)
+    return "\n".join(
+        [
+            "# [[equivalent]]",
+            f"# function = {json.dumps(name.split('__mutmut_')[0], ensure_ascii=False)}",
+            f"# original = {json.dumps(original, ensure_ascii=False)}",
+            f"# mutant = {json.dumps(mutant, ensure_ascii=False)}",
+            '# reason = "..."',
+        ]
+    )
 
 
 def _module_file(function: str) -> str:

@@ -48,9 +48,10 @@ def make(
 
 
 def report(*findings: Finding, errors: dict[str, str] | None = None, **kw: object) -> Report:
-    checks = [CheckResult(check=c, findings=tuple(f for f in findings if f.check == c)) for c in {
-        f.check for f in findings
-    }]
+    checks = [
+        CheckResult(check=c, findings=tuple(f for f in findings if f.check == c))
+        for c in {f.check for f in findings}
+    ]
     checks += [CheckResult(check=c, error=e) for c, e in (errors or {}).items()]
     return Report(
         tool_version="1",
@@ -71,7 +72,9 @@ def test_severities_rank_blocker_high_medium_low_info_worst_first() -> None:
 
 def test_severity_words_parse_case_and_space_insensitively_and_unknown_words_list_choices() -> None:
     assert Severity.parse(" Blocker ") is Severity.BLOCKER
-    with pytest.raises(ValueError, match=r"unknown severity 'urgent'; expected one of blocker, high,"):
+    with pytest.raises(
+        ValueError, match=r"unknown severity 'urgent'; expected one of blocker, high,"
+    ):
         Severity.parse("urgent")
     assert make("low").severity is Severity.LOW
     coerced = Finding(check="c", rule="r", severity="MEDIUM", title="t", message="m")  # type: ignore[arg-type]
@@ -127,8 +130,14 @@ def test_finding_and_route_to_dict_carry_every_field_and_details_only_when_prese
         "fingerprint": f.fingerprint,
         "remediation": "",
     }
-    detailed = Finding(check="c", rule="r", severity=Severity.LOW, title="t", message="m",
-                       details={"in_tree": True})
+    detailed = Finding(
+        check="c",
+        rule="r",
+        severity=Severity.LOW,
+        title="t",
+        message="m",
+        details={"in_tree": True},
+    )
     assert detailed.to_dict()["details"] == {"in_tree": True}
     metric = RouteMetric(route="home", samples=5, p50_ms=1.0, p95_ms=2.0)
     assert metric.to_dict() == {"route": "home", "samples": 5, "p50_ms": 1.0, "p95_ms": 2.0}
@@ -164,7 +173,9 @@ def test_counts_list_every_severity_including_zero() -> None:
 def test_report_routes_are_every_checks_routes_in_order() -> None:
     a = RouteMetric(route="a", samples=1, p50_ms=1, p95_ms=1)
     b = RouteMetric(route="b", samples=1, p50_ms=1, p95_ms=1)
-    r = Report("1", Severity.HIGH, (CheckResult("perf", routes=(a,)), CheckResult("x", routes=(b,))), ())
+    r = Report(
+        "1", Severity.HIGH, (CheckResult("perf", routes=(a,)), CheckResult("x", routes=(b,))), ()
+    )
     assert r.routes == (a, b)
 
 
@@ -214,7 +225,11 @@ def _prefixed_paths(r: Report) -> tuple[list[str | None], list[str | None], list
 
 
 def test_path_prefix_applies_to_findings_per_check_findings_and_suppressed_findings() -> None:
-    inner, absolute, pathless = make(), make(path="/etc/x", line=1), make(path=None, url="https://u")
+    inner, absolute, pathless = (
+        make(),
+        make(path="/etc/x", line=1),
+        make(path=None, url="https://u"),
+    )
     r = report(inner, absolute, pathless, suppressed=(Suppressed(make(path="t/a.py"), "why"),))
     moved = with_path_prefix(r, "/service/")
     findings, per_check, suppressed = _prefixed_paths(moved)

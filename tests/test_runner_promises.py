@@ -4,6 +4,7 @@ are decided. Checks here are plain CheckSpecs handed to run_gate (no global regi
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from launchgate import __version__
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
-from launchgate.findings import CheckResult, Finding, Location, RuleInfo, Severity
+from launchgate.findings import CheckResult, Finding, Location, RuleInfo, Severity, fingerprint_of
 from launchgate.manifest import Manifest, parse_manifest
-from launchgate.runner import RunOptions, UsageError, run_gate, select_checks
+from launchgate.runner import RunOptions, UsageError, build_report, run_gate, select_checks
 
 VALUE = "hunter2-super-secret-value"
 
@@ -48,7 +50,9 @@ def found(
     )
 
 
-def gate(tmp_path: Path, *specs: CheckSpec, extra: str = "", masker: Masker | None = None, **opts: Any):
+def gate(
+    tmp_path: Path, *specs: CheckSpec, extra: str = "", masker: Masker | None = None, **opts: Any
+):
     registry = {s.id: s for s in specs}
     return run_gate(manifest(tmp_path, extra), tmp_path, RunOptions(**opts), registry, masker)
 
@@ -59,9 +63,11 @@ def returns(value: Any) -> Callable[[CheckContext], Any]:
 
 def test_a_configured_check_runs_unless_the_manifest_disables_it(tmp_path: Path) -> None:
     env = spec("env", returns([found()]))
-    unconfigured = spec("secrets", returns([]), configured=lambda _m: False)
+    unconfigured = spec("secrets", returns([]), configured=lambda m: m.has("routes"))
     report = gate(tmp_path, env, unconfigured)
     assert [c.check for c in report.checks] == ["env"]
+    with_routes = gate(tmp_path, env, unconfigured, extra="routes:\n  - {name: a, path: /}\n")
+    assert [c.check for c in with_routes.checks][:2] == ["env", "secrets"]
     assert report.status == "fail"
     enabled = gate(tmp_path, env, extra="checks: {env: {enabled: true}}\n")
     assert [c.check for c in enabled.checks] == ["env"]
@@ -178,7 +184,8 @@ def test_duration_is_the_checks_own_or_the_measured_wall_time(tmp_path: Path) ->
         return []
 
     measured = gate(tmp_path, spec("env", busy)).checks[0].duration_ms
-    assert measured >= 50  # a lower bound only: a loaded machine makes it longer, never shorter
+    # 50 ms of work is never measured as less; the upper bound is a minute, far beyond any load.
+    assert 50 <= measured < 60_000
     own = CheckResult(check="whatever", duration_ms=7)
     result = gate(tmp_path, spec("env", returns(own))).checks[0]
     assert (result.check, result.duration_ms) == ("env", 7)
@@ -243,6 +250,9 @@ def test_checks_get_the_state_directory_params_progress_and_masker(tmp_path: Pat
 
     def records(ctx: CheckContext) -> None:
         seen["dir"] = ctx.store.directory
+        seen["root"] = ctx.root
+        seen["manifest"] = ctx.manifest
+        seen["thread"] = (threading.current_thread().name, threading.current_thread().daemon)
         seen["param"] = ctx.param("deep")
         ctx.progress("step")
         ctx.masker.add(VALUE)
@@ -250,11 +260,25 @@ def test_checks_get_the_state_directory_params_progress_and_masker(tmp_path: Pat
     messages: list[str] = []
     masker = Masker()
     m = manifest(tmp_path)
-    run_gate(m, tmp_path, RunOptions(params={"deep": 1}), {"env": spec("env", records)}, masker,
-             messages.append)
-    assert seen == {"dir": tmp_path / ".launchgate", "param": 1}
+    run_gate(
+        m,
+        tmp_path,
+        RunOptions(params={"deep": 1}),
+        {"env": spec("env", records)},
+        masker,
+        messages.append,
+    )
+    # Daemon threads: a check stuck past its timeout must not keep the process alive at exit.
+    assert seen == {
+        "dir": tmp_path / ".launchgate",
+        "root": tmp_path,
+        "manifest": m,
+        "param": 1,
+        "thread": ("check-env", True),
+    }
     assert messages == ["step"]
     assert VALUE in masker.values
+    gate(tmp_path, spec("env", records))  # no progress callback: reporting progress is a no-op
     gate(tmp_path, spec("env", records), extra="state_dir: var/state\n")
     assert seen["dir"] == tmp_path / "var/state"
     gate(tmp_path, spec("env", records), state_dir=tmp_path / "elsewhere")
@@ -293,3 +317,55 @@ def test_declared_routes_are_reported_unchecked_unless_only_named_checks_run(
     assert gate(tmp_path, spec("env", returns([])), extra=extra, only=("env",)).findings == ()
     with_smoke = gate(tmp_path, spec("env", returns([])), spec("smoke", returns([])), extra=extra)
     assert [f.title.split(":")[0] for f in with_smoke.findings] == ["domains"]
+
+
+def test_a_check_that_finishes_within_its_timeout_is_not_timed_out(tmp_path: Path) -> None:
+    def brief(_ctx: CheckContext) -> list[Finding]:
+        end = time.perf_counter() + 0.05
+        while time.perf_counter() < end:
+            pass
+        return [found()]
+
+    report = gate(tmp_path, spec("env", brief), extra="checks: {env: {timeout_s: 600}}\n")
+    assert report.checks[0].error is None
+    assert report.status == "fail"
+
+
+def test_a_timed_out_check_is_an_error_named_after_the_check(tmp_path: Path) -> None:
+    release = threading.Event()
+    try:
+        report = gate(
+            tmp_path,
+            spec("env", lambda _ctx: release.wait()),
+            extra="checks: {env: {timeout_s: 0.1}}\n",
+        )
+    finally:
+        release.set()
+    (result,) = report.checks
+    assert (result.check, result.error, result.duration_ms) == (
+        "env",
+        "timed out after 0.1 s (checks.env.timeout_s)",
+        100,
+    )
+
+
+def test_build_report_counts_errors_and_lists_no_rules_by_default(tmp_path: Path) -> None:
+    report = build_report(manifest(tmp_path), [CheckResult(check="env", error="x")], Severity.HIGH)
+    assert report.status == "error"
+    assert report.rules == {}
+    assert report.tool_version == __version__
+
+
+def test_the_unchecked_section_note_has_a_stable_fingerprint_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    report = gate(tmp_path, spec("env", returns([])), extra="routes:\n  - {name: a, path: /}\n")
+    (note,) = report.findings
+    # Users suppress this note by fingerprint: it must not change between versions.
+    assert note.fingerprint == fingerprint_of("manifest", "unchecked-section", "routes")
+    assert note.fingerprint == "bdef3daef0f139d01dbbc9325c403f5c"
+    assert note.message == (
+        "The manifest declares routes, which the smoke and perf check(s) read; this version "
+        "does not have them yet, so nothing about them was checked."
+    )
+    assert note.remediation == "Upgrade launchgate when it ships these checks."

@@ -7,6 +7,8 @@ judge here.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,10 +27,16 @@ def _committed_copy(target: Path) -> Path:
     return target
 
 
+def _git_lines(repo: Path, *args: str) -> list[str]:
+    out = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=True).stdout
+    return [name.decode() for name in out.split(b"\0") if name]
+
+
 def test_this_repository_passes_its_own_gate(tmp_path: Path) -> None:
     copy = _committed_copy(tmp_path / "self")
+    report_file = tmp_path / "self.json"
     done = subprocess.run(
-        [sys.executable, "-m", "launchgate", "run"],
+        [sys.executable, "-m", "launchgate", "run", "-r", f"json:{report_file}"],
         cwd=copy,
         capture_output=True,
         text=True,
@@ -37,3 +45,27 @@ def test_this_repository_passes_its_own_gate(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert done.stdout.rstrip().splitlines()[-1].startswith("GO:")
+
+    # A gate that ran nothing would also say GO: assert which checks ran and what they scanned.
+    report = json.loads(report_file.read_text("utf-8"))
+    assert report["status"] == "pass"
+    assert [(c["id"], c["status"]) for c in report["checks"]] == [
+        ("env", "pass"),
+        ("secrets", "pass"),
+    ]
+    env, secrets = (c["summary"] for c in report["checks"])
+
+    # env reads code under launchready.yml's code_paths: launchgate/ and .github/workflows.
+    code = _git_lines(copy, "ls-files", "-z", "launchgate/*.py", ".github/workflows/*.yml")
+    scanned = re.search(r"(\d+) code file\(s\) scanned, (\d+) read\(s\) found", env)
+    assert scanned, env
+    assert int(scanned[1]) == len(code) > 50
+    assert int(scanned[2]) > 0
+
+    # secrets reads every file git sees in the tree and every commit of every ref.
+    tree = _git_lines(copy, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    commits = _git_lines(copy, "rev-list", "--all", "-z")
+    counts = re.search(r"scanned tree: (\d+) files; history \(all refs\): (\d+) commits", secrets)
+    assert counts, secrets
+    assert (int(counts[1]), int(counts[2])) == (len(tree), len(commits))
+    assert len(tree) > 100 and len(commits) > 1

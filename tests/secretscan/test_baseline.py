@@ -33,7 +33,10 @@ def ours(*entries: dict[str, str], version: object = 1) -> dict[str, object]:
 
 def test_a_written_baseline_accepts_exactly_its_path_rule_and_value(tmp_path: Path) -> None:
     target = tmp_path / "b.json"
-    keys = [("app.py", "secrets.aws", value_hash(VALUE)), ("app.py", "secrets.aws", value_hash(VALUE))]
+    keys = [
+        ("app.py", "secrets.aws", value_hash(VALUE)),
+        ("app.py", "secrets.aws", value_hash(VALUE)),
+    ]
     assert write_baseline(target, keys) == 1
     baseline = load_baseline([target, tmp_path / "absent.json"])
     assert baseline.sources == [str(target)]
@@ -44,7 +47,9 @@ def test_a_written_baseline_accepts_exactly_its_path_rule_and_value(tmp_path: Pa
     assert not baseline.accepts("app.py", "secrets.aws", VALUE + "X")
 
 
-def test_a_written_baseline_is_sorted_versioned_and_unchanged_when_rewritten(tmp_path: Path) -> None:
+def test_a_written_baseline_is_sorted_versioned_and_unchanged_when_rewritten(
+    tmp_path: Path,
+) -> None:
     target = tmp_path / "sub" / "b.json"
     write_baseline(target, [("b.py", "r", "h2"), ("a.py", "r", "h1")])
     first = target.read_text("utf-8")
@@ -103,7 +108,10 @@ def test_a_baseline_of_an_unknown_version_is_refused_not_misread(tmp_path: Path)
     [
         ("{not json", r"b\.json: cannot read baseline: Expecting property name"),
         ("[]", r"b\.json: a baseline is a JSON object$"),
-        ('{"results": {}}', r"b\.json: not a launchgate or detect-secrets baseline \(write one with"),
+        (
+            '{"results": {}}',
+            r"b\.json: not a launchgate or detect-secrets baseline \(write one with",
+        ),
         ('{"plugins_used": []}', r"b\.json: not a launchgate or detect-secrets baseline"),
         (json.dumps(ours() | {"entries": {}}), r"b\.json: 'entries' must be a list$"),
         (json.dumps(ours({"path": "a"})), r"b\.json: each entry needs path, rule and secret_hash$"),
@@ -114,7 +122,9 @@ def test_a_baseline_of_an_unknown_version_is_refused_not_misread(tmp_path: Path)
         ),
     ],
 )
-def test_an_unusable_baseline_file_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+def test_an_unusable_baseline_file_is_a_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "b.json"
     path.write_text(content, "utf-8")
     with pytest.raises(BaselineError, match=message):
