@@ -3,6 +3,7 @@ path prefixes and the verdict line. Each test names the promise a one-word chang
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import pytest
@@ -23,28 +24,18 @@ from launchgate.findings import (
     verdict,
     with_path_prefix,
 )
+from tests.fixtures.stubcheck import finding
 
-
-def make(
-    severity: str = "high",
-    *,
-    check: str = "secrets",
-    rule: str = "secrets.aws",
-    path: str | None = "app/x.py",
-    line: int | None = 3,
-    message: str = "m",
-    fingerprint: str = "",
-    **location: str,
-) -> Finding:
-    return Finding(
-        check=check,
-        rule=rule,
-        severity=Severity(severity),
-        title="t",
-        message=message,
-        location=Location(path=path, line=line, **location),
-        fingerprint=fingerprint,
-    )
+# The pinned fingerprints below are of exactly these defaults.
+make = functools.partial(
+    finding,
+    check="secrets",
+    rule="secrets.aws",
+    path="app/x.py",
+    title="t",
+    message="m",
+    remediation="",
+)
 
 
 def report(*findings: Finding, errors: dict[str, str] | None = None, **kw: object) -> Report:

@@ -4,6 +4,7 @@ are decided. Checks here are plain CheckSpecs handed to run_gate (no global regi
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -14,9 +15,10 @@ import pytest
 
 from launchgate import __version__
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
-from launchgate.findings import CheckResult, Finding, Location, RuleInfo, Severity, fingerprint_of
+from launchgate.findings import CheckResult, Finding, RuleInfo, Severity, fingerprint_of
 from launchgate.manifest import Manifest, parse_manifest
 from launchgate.runner import RunOptions, UsageError, build_report, run_gate, select_checks
+from tests.fixtures.stubcheck import finding
 
 VALUE = "hunter2-super-secret-value"
 
@@ -29,25 +31,16 @@ def spec(check_id: str, run: Callable[[CheckContext], Any], **kw: Any) -> CheckS
     return CheckSpec(id=check_id, title=check_id, run=run, **kw)
 
 
-def found(
-    severity: str = "high",
-    *,
-    check: str = "env",
-    rule: str = "env.problem",
-    path: str = "app.py",
-    fingerprint: str = "",
-    **texts: str,
-) -> Finding:
-    return Finding(
-        check=check,
-        rule=rule,
-        severity=Severity(severity),
-        title=texts.get("title", "a problem"),
-        message=texts.get("message", "details"),
-        location=Location(path=path, line=1),
-        remediation=texts.get("remediation", ""),
-        fingerprint=fingerprint,
-    )
+found = functools.partial(
+    finding,
+    check="env",
+    rule="env.problem",
+    path="app.py",
+    line=1,
+    title="a problem",
+    message="details",
+    remediation="",
+)
 
 
 def gate(
@@ -91,24 +84,19 @@ def test_only_runs_exactly_the_named_checks_in_registry_order_and_skip_removes(
         select_checks({}, m, RunOptions(only=("zzz",)))
 
 
-def test_a_check_that_errors_never_passes_even_when_values_are_masked(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("message", "shown"), [("vault unreachable", "vault unreachable"), (VALUE, "***")]
+)
+def test_a_check_that_errors_never_passes_even_when_values_are_masked(
+    tmp_path: Path, message: str, shown: str
+) -> None:
     def errors(ctx: CheckContext) -> None:
         ctx.masker.add(VALUE)
-        raise CheckError("vault unreachable")
+        raise CheckError(message)
 
     report = gate(tmp_path, spec("env", errors))
     assert report.status == "error"
-    assert report.checks[0].error == "vault unreachable"
-
-
-def test_an_error_message_that_is_only_a_masked_value_still_errors(tmp_path: Path) -> None:
-    def errors(ctx: CheckContext) -> None:
-        ctx.masker.add(VALUE)
-        raise CheckError(VALUE)
-
-    report = gate(tmp_path, spec("env", errors))
-    assert report.status == "error"
-    assert report.checks[0].error == "***"
+    assert report.checks[0].error == shown
 
 
 def test_masked_values_are_scrubbed_from_error_summary_and_remediation(tmp_path: Path) -> None:

@@ -358,19 +358,24 @@ def test_an_annotation_names_the_commit_by_its_first_12_characters() -> None:
     assert data.splitlines()[1] == "secrets.example-rule at commit 0123456789ab"
 
 
-def test_a_single_hidden_finding_is_counted_not_dropped() -> None:
-    findings = [make_finding(rule=f"r.high{i}", severity="high") for i in range(11)]
-    findings += [make_finding(rule=f"r.low{i}", severity="low") for i in range(7)]
+@pytest.mark.parametrize(
+    ("levels", "count"),
+    [
+        # a single hidden finding is counted, not dropped
+        ((("high", 11), ("low", 7)), "1 more finding not annotated; see the job summary"),
+        # with overflow elsewhere, the count takes the eighth notice slot
+        ((("medium", 11), ("info", 8)), "2 more findings not annotated; see the job summary"),
+    ],
+)
+def test_hidden_findings_are_counted_in_the_last_of_eight_notices(
+    levels: tuple[tuple[str, int], ...], count: str
+) -> None:
+    findings = [
+        make_finding(rule=f"r.{severity}{i}", severity=severity)
+        for severity, n in levels
+        for i in range(n)
+    ]
     commands = _parsed(github.annotations(make_report(findings)))
     names = [name for name, _, _ in commands]
-    assert (names.count("error"), names.count("notice")) == (10, 8)
-    assert commands[-1][2] == "1 more finding not annotated; see the job summary"
-
-
-def test_with_overflow_the_count_notice_takes_the_eighth_notice_slot() -> None:
-    findings = [make_finding(rule=f"r.med{i}", severity="medium") for i in range(11)]
-    findings += [make_finding(rule=f"r.info{i}", severity="info") for i in range(8)]
-    commands = _parsed(github.annotations(make_report(findings)))
-    names = [name for name, _, _ in commands]
-    assert (names.count("warning"), names.count("notice")) == (10, 8)
-    assert commands[-1][2] == "2 more findings not annotated; see the job summary"
+    assert (names.count("error") + names.count("warning"), names.count("notice")) == (10, 8)
+    assert commands[-1][2] == count

@@ -91,7 +91,7 @@ def test_the_baseline_is_written_through_a_temporary_file_in_its_own_directory(
 def test_a_failed_write_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
     target = tmp_path / "b.json"
     target.mkdir()  # renaming a file over a directory fails
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError):
         write_baseline(target, [("a.py", "r", "h")])
     assert [p.name for p in tmp_path.iterdir()] == ["b.json"]
 
