@@ -153,6 +153,9 @@ def test_report_status_error_wins_unless_errors_do_not_fail() -> None:
     assert report(make("medium")).status == "pass"
     assert report(make("medium"), fail_on="medium").status == "fail"
     assert errored.check_status(errored.checks[-1]) is CheckStatus.ERROR
+    failing = report(make("high"), make("low", check="env"))
+    statuses = {c.check: failing.check_status(c) for c in failing.checks}
+    assert statuses == {"secrets": CheckStatus.FAIL, "env": CheckStatus.PASS}
 
 
 def test_counts_list_every_severity_including_zero() -> None:
@@ -207,6 +210,32 @@ def test_sort_is_worst_first_then_check_rule_path_line_and_where() -> None:
     ]
 
 
+def test_sort_puts_missing_path_line_and_target_first_not_after_fingerprint_order() -> None:
+    # Fingerprints ordered against the expected order, so only the sort key itself can win.
+    pairs = [
+        (make(path=None, fingerprint="z"), make(path="A.py", fingerprint="a")),
+        (make(line=None, fingerprint="z"), make(line=1, fingerprint="a")),
+        (
+            make(path=None, line=None, fingerprint="z"),
+            make(path=None, line=None, domain="A.example", fingerprint="a"),
+        ),
+        (
+            make(path=None, line=None, route="a", fingerprint="z"),
+            make(path=None, line=None, route="b", fingerprint="a"),
+        ),
+        (
+            make(path=None, line=None, domain="a.test", fingerprint="z"),
+            make(path=None, line=None, domain="b.test", fingerprint="a"),
+        ),
+        (
+            make(path=None, line=None, url="https://a", fingerprint="z"),
+            make(path=None, line=None, url="https://b", fingerprint="a"),
+        ),
+    ]
+    for first, second in pairs:
+        assert sort_findings([second, first]) == [first, second], first.location
+
+
 def _prefixed_paths(r: Report) -> tuple[list[str | None], list[str | None], list[str | None]]:
     return (
         [f.location.path for f in r.findings],
@@ -232,10 +261,21 @@ def test_path_prefix_applies_to_findings_per_check_findings_and_suppressed_findi
     assert moved.findings[0].location.line == inner.location.line
 
 
-@pytest.mark.parametrize("prefix", ["./service", "service/.", "./service/", "service//"])
-def test_path_prefix_with_dots_and_slashes_names_the_same_directory(prefix: str) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "directory"),
+    [
+        ("./service", "service"),
+        ("service/.", "service"),
+        ("./service/", "service"),
+        ("service//", "service"),
+        ("/Xsvc/", "Xsvc"),
+    ],
+)
+def test_path_prefix_with_dots_and_slashes_names_the_same_directory(
+    prefix: str, directory: str
+) -> None:
     findings, per_check, _ = _prefixed_paths(with_path_prefix(report(make()), prefix))
-    assert findings == per_check == ["service/app/x.py"]
+    assert findings == per_check == [f"{directory}/app/x.py"]
 
 
 @pytest.mark.parametrize("prefix", ["", ".", "./", "/", "//"])
