@@ -88,8 +88,7 @@ def test_json_to_stdout(project: Path) -> None:
         result = invoke("run", "--only", "stub", "--format", "json")
     data = json.loads(result.stdout)
     jsonschema.validate(data, REPORT_SCHEMA)
-    assert result.stderr == "NO-GO: 1 high
-"  # the verdict stays out of the JSON document
+    assert result.stderr == "NO-GO: 1 high\n"  # the verdict stays out of the JSON document
     assert result.exit_code == 1
     assert data["status"] == "fail"
     assert [(c["id"], c["status"]) for c in data["checks"]] == [("stub", "fail")]

@@ -285,7 +285,8 @@ def test_path_prefix_of_the_repository_root_changes_nothing(prefix: str) -> None
 
 
 def test_verdict_counts_blockers_in_plural_and_errored_checks() -> None:
-    assert verdict(report()) == "GO: no findings"
+    ran = Report("1", Severity.HIGH, (CheckResult("env"),), ())
+    assert verdict(ran) == "GO: no findings"
     assert verdict(report(make("low"))) == "GO: 1 low"
     one = verdict(report(make("blocker"), make("high"), make("high", line=9)))
     assert one == "NO-GO: 1 launch blocker, 2 high"
@@ -294,3 +295,24 @@ def test_verdict_counts_blockers_in_plural_and_errored_checks() -> None:
     assert verdict(report(errors={"dns": "x"})) == "NO-GO: 1 check errored"
     assert verdict(report(errors={"dns": "x", "perf": "y"})) == "NO-GO: 2 checks errored"
     assert verdict(report(errors={"dns": "x"}, errors_fail=False)) == "GO: 1 check errored"
+
+
+def test_a_gate_that_checked_nothing_never_says_go() -> None:
+    assert verdict(report()) == "SKIPPED: nothing was checked"
+    notes_only = Report(
+        "1", Severity.HIGH, (CheckResult("manifest", findings=(make("info"),)),), (make("info"),)
+    )
+    assert verdict(notes_only) == "SKIPPED: nothing was checked"
+    skipped = Report(
+        "1",
+        Severity.HIGH,
+        (
+            CheckResult("dns", summary="not in this version", skipped=True),
+            CheckResult("perf", summary="left out with --skip", skipped=True),
+        ),
+        (),
+    )
+    assert verdict(skipped) == (
+        "SKIPPED: nothing was checked (dns: not in this version; perf: left out with --skip)"
+    )
+    assert verdict(report(make("blocker"))) == "NO-GO: 1 launch blocker"
