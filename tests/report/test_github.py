@@ -242,7 +242,8 @@ def test_limits_per_level_and_one_closing_notice() -> None:
 def test_eight_notices_fit_without_a_count() -> None:
     """GitHub shows 10 notices a step; 2 stay free for the action's own notices."""
     findings = [make_finding(rule=f"r.low{i}", severity="info") for i in range(8)]
-    assert len(_parsed(github.annotations(make_report(findings)))) == 8
+    eight = _parsed(github.annotations(make_report(findings)))
+    assert [props["title"] for _, props, _ in eight] == ["[info] A problem"] * 8
     findings.append(make_finding(rule="r.low8", severity="low"))
     commands = _parsed(github.annotations(make_report(findings)))
     assert len(commands) == 8
