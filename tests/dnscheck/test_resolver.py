@@ -1,0 +1,120 @@
+"""The resolver against a real NSD and a misbehaving server: answers, chains, and honest failures."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import dns.flags
+import dns.message
+import dns.rcode
+import pytest
+
+from launchgate.dnscheck.resolver import (
+    Answer,
+    LookupFailed,
+    Nameserver,
+    Resolver,
+    parse_nameserver,
+)
+from tests.fixtures.dnsresponder import reply, with_records
+
+ZONES = {
+    "site.test": """
+@ IN A 192.0.2.10
+@ IN TXT "v=spf1 " "-all"
+www IN CNAME @
+app IN CNAME shop.provider.test.
+loop1 IN CNAME loop2
+loop2 IN CNAME loop1
+gone IN CNAME nothing.provider.test.
+""",
+    "provider.test": "shop IN A 192.0.2.20\n",
+}
+
+
+def ask(server: str, name: str, rdtype: str, timeout: float = 1.0) -> Answer:
+    resolver = Resolver([parse_nameserver(server)], timeout_s=timeout)
+    return asyncio.run(resolver.query(name, rdtype))
+
+
+def test_answers_chains_and_nonexistence_from_nsd(nsd) -> None:
+    server = nsd(ZONES).address
+    apex = ask(server, "Site.Test.", "A")
+    assert (apex.status, apex.records, apex.ttl) == ("ok", ("192.0.2.10",), 300)
+    assert ask(server, "site.test", "TXT").records == ("v=spf1 -all",)  # strings joined
+    www = ask(server, "www.site.test", "A")
+    assert (www.records, www.chain) == (("192.0.2.10",), ("site.test",))
+    cross = ask(server, "app.site.test", "A")  # the target lives in another zone
+    assert (cross.status, cross.records, cross.chain) == ("ok", ("192.0.2.20",), ("shop.provider.test",))
+    assert ask(server, "app.site.test", "CNAME").records == ("shop.provider.test",)
+    dangling = ask(server, "gone.site.test", "A")
+    assert (dangling.status, dangling.target) == ("nxdomain", "nothing.provider.test")
+    assert ask(server, "missing.site.test", "A").status == "nxdomain"
+    assert ask(server, "site.test", "MX").status == "nodata"
+    assert ask(server, "loop1.site.test", "A").status == "cname-loop"
+
+
+def test_refused_outside_the_served_zones_is_a_failure_not_a_missing_record(nsd) -> None:
+    server = nsd(ZONES).address
+    with pytest.raises(LookupFailed, match="REFUSED"):
+        ask(server, "elsewhere.example", "TXT")
+
+
+def test_servfail_and_silence_are_failures_with_the_reason(responder) -> None:
+    servfail = responder(lambda q, _t: reply(q, dns.rcode.SERVFAIL))
+    with pytest.raises(LookupFailed, match="SERVFAIL"):
+        ask(servfail.address, "a.test", "A")
+    assert len(servfail.seen) == 2  # tried twice before giving up
+
+    silent = responder(lambda _q, _t: None)
+    started = time.monotonic()
+    with pytest.raises(LookupFailed, match="no answer .* within 200 ms"):
+        ask(silent.address, "a.test", "A", timeout=0.2)
+    assert time.monotonic() - started < 5  # bounded: two tries of 200 ms, with slack
+
+    garbage = responder(lambda _q, _t: b"\x00\x01garbage")
+    with pytest.raises(LookupFailed):
+        ask(garbage.address, "a.test", "A", timeout=0.3)
+
+
+def test_truncated_udp_answer_is_retried_over_tcp(responder) -> None:
+    def handler(query: dns.message.Message, transport: str) -> dns.message.Message:
+        if transport == "udp":
+            cut = reply(query)
+            cut.flags |= dns.flags.TC
+            return cut
+        return with_records(query, 'big.test. 60 IN TXT "v=spf1 ip4:192.0.2.1 -all"')
+
+    server = responder(handler)
+    answer = ask(server.address, "big.test", "TXT")
+    assert answer.records == ("v=spf1 ip4:192.0.2.1 -all",)
+    assert [t for t, _n, _r in server.seen] == ["udp", "tcp"]
+
+
+def test_next_nameserver_is_tried_when_one_fails(nsd, responder) -> None:
+    broken = responder(lambda q, _t: reply(q, dns.rcode.SERVFAIL))
+    good = nsd(ZONES)
+    servers = [parse_nameserver(broken.address), parse_nameserver(good.address)]
+    answer = asyncio.run(Resolver(servers, timeout_s=1).query("site.test", "A"))
+    assert answer.records == ("192.0.2.10",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("127.0.0.1", Nameserver("127.0.0.1", 53)),
+        ("127.0.0.1:5353", Nameserver("127.0.0.1", 5353)),
+        ("::1", Nameserver("::1", 53)),
+        ("[::1]:5353", Nameserver("::1", 5353)),
+        ("localhost:54", Nameserver("127.0.0.1", 54)),
+    ],
+)
+def test_nameserver_forms(text: str, expected: Nameserver) -> None:
+    assert parse_nameserver(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", ":53", "127.0.0.1:0", "127.0.0.1:x", "[::1]:70000"])
+def test_bad_nameservers_are_clear_errors(text: str) -> None:
+    with pytest.raises(ValueError, match="nameserver|port"):
+        parse_nameserver(text)
