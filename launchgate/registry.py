@@ -19,6 +19,7 @@ from launchgate.resources import schema_path
 BUILTIN_CHECKS: dict[str, str] = {
     "env": "launchgate.envcheck.check",
     "secrets": "launchgate.secretscan.check",
+    "dns": "launchgate.dnscheck.check",
 }
 
 REGISTRY: dict[str, CheckSpec] = {}

@@ -236,7 +236,8 @@ def run_gate(
     )
 
 
-# Manifest sections and the checks that read them (smoke, perf and dns arrive in later versions).
+# Manifest sections and the checks that read them (smoke and perf arrive in later versions;
+# dns reads domains and email).
 SECTION_CHECKS = {"routes": ("smoke", "perf"), "domains": ("dns",), "email": ("dns",)}
 
 

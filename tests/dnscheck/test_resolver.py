@@ -1,4 +1,4 @@
-"""The resolver against a real NSD and a misbehaving server: answers, chains, and honest failures."""
+"""The resolver against a real NSD and a misbehaving server: answers, chains, honest failures."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ def test_answers_chains_and_nonexistence_from_nsd(nsd) -> None:
     www = ask(server, "www.site.test", "A")
     assert (www.records, www.chain) == (("192.0.2.10",), ("site.test",))
     cross = ask(server, "app.site.test", "A")  # the target lives in another zone
-    assert (cross.status, cross.records, cross.chain) == ("ok", ("192.0.2.20",), ("shop.provider.test",))
+    assert (cross.status, cross.records, cross.chain) == (
+        "ok",
+        ("192.0.2.20",),
+        ("shop.provider.test",),
+    )
     assert ask(server, "app.site.test", "CNAME").records == ("shop.provider.test",)
     dangling = ask(server, "gone.site.test", "A")
     assert (dangling.status, dangling.target) == ("nxdomain", "nothing.provider.test")
@@ -69,7 +73,7 @@ def test_servfail_and_silence_are_failures_with_the_reason(responder) -> None:
 
     silent = responder(lambda _q, _t: None)
     started = time.monotonic()
-    with pytest.raises(LookupFailed, match="no answer .* within 200 ms"):
+    with pytest.raises(LookupFailed, match=r"no answer .* within 200 ms"):
         ask(silent.address, "a.test", "A", timeout=0.2)
     assert time.monotonic() - started < 5  # bounded: two tries of 200 ms, with slack
 
@@ -116,5 +120,5 @@ def test_nameserver_forms(text: str, expected: Nameserver) -> None:
 
 @pytest.mark.parametrize("text", ["", ":53", "127.0.0.1:0", "127.0.0.1:x", "[::1]:70000"])
 def test_bad_nameservers_are_clear_errors(text: str) -> None:
-    with pytest.raises(ValueError, match="nameserver|port"):
+    with pytest.raises(ValueError, match=r"nameserver|port"):
         parse_nameserver(text)

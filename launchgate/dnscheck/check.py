@@ -1,0 +1,129 @@
+"""The registered ``dns`` check: web names, email authentication, certificates and drift.
+
+Findings carry the check word of their rule (``dns``, ``email`` or ``tls``). Lookups that got no
+usable answer become ``dns.lookup-failed`` notes and make the check an error: the gate never
+passes, and never says "missing", on the strength of a server that did not answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+
+from launchgate.checkapi import CheckContext, CheckSpec
+from launchgate.dnscheck.catalogue import issue, rule_infos
+from launchgate.dnscheck.drift import SNAPSHOT_KEY, changes, merge, read_snapshot, stored_form
+from launchgate.dnscheck.email import check_dmarc, check_spf
+from launchgate.dnscheck.issues import Issue, Outcome
+from launchgate.dnscheck.mail import check_dkim, check_mx
+from launchgate.dnscheck.plan import Plan, make_plan
+from launchgate.dnscheck.resolver import LookupFailed, Resolver
+from launchgate.dnscheck.snapshot import take_snapshot
+from launchgate.dnscheck.takeover import builtin_fingerprints
+from launchgate.dnscheck.webnames import check_name
+from launchgate.findings import CheckResult, Finding, Location, fingerprint_of
+from launchgate.manifest import Manifest
+
+CHECK = "dns"
+
+
+def to_finding(item: Issue) -> Finding:
+    check = item.rule.split(".", 1)[0]
+    return Finding(
+        check=check,
+        rule=item.rule,
+        severity=item.severity,
+        title=item.title,
+        message=item.message,
+        location=Location(domain=item.subject),
+        remediation=item.remediation,
+        fingerprint=fingerprint_of(check, item.rule, item.subject, item.key),
+    )
+
+
+def failure_issues(failures: Iterable[LookupFailed]) -> list[Issue]:
+    """One note per question that could not be answered, with the reason."""
+    seen: dict[tuple[str, str], LookupFailed] = {}
+    for failure in failures:
+        seen.setdefault((failure.name, failure.rdtype), failure)
+    return [
+        issue(
+            "dns.lookup-failed",
+            name,
+            f"Could not check {name} {rdtype}: {failure.reason}. What depends on it was not "
+            "judged (neither missing nor fine).",
+            title=f"could not check {rdtype}",
+            key=rdtype,
+        )
+        for (name, rdtype), failure in sorted(seen.items())
+    ]
+
+
+async def _run_all(plan: Plan) -> tuple[Outcome, dict[str, list[str]], set[str]]:
+    resolver = Resolver(plan.nameservers, plan.timeout_s)
+    fingerprints = builtin_fingerprints()
+    policy = plan.policy
+    email_jobs = [
+        job
+        for domain in plan.email_domains
+        for job in (
+            check_spf(resolver, domain, policy),
+            check_dmarc(resolver, domain, policy),
+            check_mx(resolver, domain, policy.require_mx),
+            *(check_dkim(resolver, domain, s) for s in policy.selectors),
+        )
+    ]
+    names = await asyncio.gather(*(check_name(resolver, n, fingerprints) for n in plan.names))
+    outcomes = await asyncio.gather(*email_jobs)
+    total = Outcome()
+    for item in (*(n.outcome for n in names), *outcomes):
+        total.merge(item)
+    snapshot, unknown = await take_snapshot(resolver, plan)
+    return total, snapshot, unknown
+
+
+def _summary(plan: Plan, drift: Sequence[str], failed: int) -> str:
+    parts = [f"{len(plan.names)} name(s), {len(plan.email_domains)} mail domain(s) checked"]
+    if failed:
+        parts.append(f"{failed} lookup(s) could not be checked")
+    if drift:
+        parts.append(f"{len(drift)} change(s) since the last run: " + "; ".join(drift))
+    return "; ".join(parts)
+
+
+def run(ctx: CheckContext) -> CheckResult:
+    plan = make_plan(ctx.manifest, ctx.params)
+    total, snapshot, unknown = asyncio.run(_run_all(plan))
+    items = list(total.issues)
+    drift: list[str] = []
+    if plan.drift:
+        previous = read_snapshot(ctx.store.get(SNAPSHOT_KEY))
+        current = merge(previous, snapshot, unknown)
+        drift = changes(previous, current)
+        items += [issue("dns.drift", s.split(" ", 1)[0], s + ".", key=s) for s in drift]
+        ctx.store.put(SNAPSHOT_KEY, stored_form(current))
+    failed = failure_issues(total.failures)
+    items += failed
+    error = None
+    if failed:
+        first = failed[0].message.split(". What", 1)[0].removeprefix("Could not check ")
+        error = f"could not check {len(failed)} DNS lookup(s) (first: {first})"
+    return CheckResult(
+        check=CHECK,
+        findings=tuple(to_finding(i) for i in items),
+        summary=_summary(plan, drift, len(failed)),
+        error=error,
+    )
+
+
+def _configured(manifest: Manifest) -> bool:
+    return manifest.has("domains") or manifest.has("email")
+
+
+SPEC = CheckSpec(
+    id=CHECK,
+    title="DNS, email authentication and certificates",
+    run=run,
+    configured=_configured,
+    rules=lambda _m: rule_infos(),
+)

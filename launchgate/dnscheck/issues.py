@@ -1,0 +1,35 @@
+"""What the dns check's parts return before they become findings: issues, and what could not be
+checked. Keeping them apart is the point: a failed lookup is never turned into "missing"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from launchgate.dnscheck.resolver import LookupFailed
+from launchgate.findings import Severity
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with a name; ``rule`` is ``dns.*``, ``email.*`` or ``tls.*``."""
+
+    rule: str
+    severity: Severity
+    subject: str  # the DNS name it is about
+    title: str
+    message: str
+    remediation: str = ""
+    key: str = ""  # what tells two issues of one rule on one name apart (fingerprint)
+
+
+@dataclass
+class Outcome:
+    issues: list[Issue] = field(default_factory=list)
+    failures: list[LookupFailed] = field(default_factory=list)
+
+    def add(self, *issues: Issue) -> None:
+        self.issues.extend(issues)
+
+    def merge(self, other: Outcome) -> None:
+        self.issues.extend(other.issues)
+        self.failures.extend(other.failures)
