@@ -10,6 +10,7 @@ import click
 
 from launchgate import __version__
 from launchgate.cli.action import action
+from launchgate.cli.dns import dns_command
 from launchgate.cli.env import env_command
 from launchgate.cli.execute import execute
 from launchgate.cli.init import init
@@ -32,5 +33,5 @@ def main() -> None:
     """
 
 
-for command in (run, env_command, secrets_command, validate, init, rules, action):
+for command in (run, env_command, secrets_command, dns_command, validate, init, rules, action):
     main.add_command(command)

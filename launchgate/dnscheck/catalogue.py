@@ -11,8 +11,9 @@ from launchgate.findings import RuleInfo, Severity
 B, H, M, L, N = Severity.BLOCKER, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 
 _TABLE: dict[str, tuple[Severity, str, str]] = {
-    "dns.lookup-failed": (N, "DNS lookup failed: could not check",
-        "Make sure the nameservers answer (launchgate dns --nameserver HOST:PORT chooses them)."),
+    "dns.lookup-failed": (N, "Could not check (DNS lookup or TLS handshake failed)",
+        "Make sure the nameservers answer (launchgate dns --nameserver HOST:PORT chooses them) "
+        "and HTTPS answers on the name."),
     "dns.unresolved": (H, "Declared name does not resolve",
         "Publish an A, AAAA or CNAME record for the name, or remove it from the manifest."),
     "dns.expect-mismatch": (H, "Record differs from the manifest's expect",
@@ -98,8 +99,6 @@ _TABLE: dict[str, tuple[Severity, str, str]] = {
         "Issue a certificate whose SANs include this name."),
     "tls.chain-invalid": (H, "Certificate chain does not verify",
         "Serve the full chain (leaf and intermediates) from a trusted CA."),
-    "tls.unreachable": (N, "Could not read the certificate",
-        "Check that HTTPS answers on the name."),
 }  # fmt: skip
 
 ALL_RULES = tuple(_TABLE)

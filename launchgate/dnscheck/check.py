@@ -8,21 +8,24 @@ passes, and never says "missing", on the strength of a server that did not answe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterable, Sequence
 
-from launchgate.checkapi import CheckContext, CheckSpec
+from launchgate.checkapi import CheckContext, CheckError, CheckSpec
 from launchgate.dnscheck.catalogue import issue, rule_infos
+from launchgate.dnscheck.certs import DEFAULT_MIN_DAYS, check_certificate
 from launchgate.dnscheck.drift import SNAPSHOT_KEY, changes, merge, read_snapshot, stored_form
 from launchgate.dnscheck.email import check_dmarc, check_spf
 from launchgate.dnscheck.issues import Issue, Outcome
 from launchgate.dnscheck.mail import check_dkim, check_mx
+from launchgate.dnscheck.packs import Knowledge, PackError, load_knowledge
 from launchgate.dnscheck.plan import Plan, make_plan
 from launchgate.dnscheck.resolver import LookupFailed, Resolver
 from launchgate.dnscheck.snapshot import take_snapshot
-from launchgate.dnscheck.takeover import builtin_fingerprints
-from launchgate.dnscheck.webnames import check_name
+from launchgate.dnscheck.webnames import NameResult, check_name
 from launchgate.findings import CheckResult, Finding, Location, fingerprint_of
 from launchgate.manifest import Manifest
+from launchgate.web.client import WebSettings
 
 CHECK = "dns"
 
@@ -59,9 +62,32 @@ def failure_issues(failures: Iterable[LookupFailed]) -> list[Issue]:
     ]
 
 
-async def _run_all(plan: Plan) -> tuple[Outcome, dict[str, list[str]], set[str]]:
+async def _certificates(
+    plan: Plan, names: Sequence[NameResult], knowledge: Knowledge, web: WebSettings
+) -> list[Outcome]:
+    """Certificates of every HTTPS name that resolved, read at the address DNS gave."""
+    jobs = []
+    resolve = dict(web.resolve)
+    for spec, result in zip(plan.names, names, strict=True):
+        if not spec.https or result.address is None:
+            continue
+        tls = plan.tls.get(spec.name) or {}
+        port = int(tls.get("port", 443))
+        resolve.setdefault((spec.name, port), result.address)
+        min_days = int(tls.get("min_days_valid", DEFAULT_MIN_DAYS))
+        jobs.append((spec.name, port, min_days, result.caa))
+    settings = dataclasses.replace(web, resolve=resolve)
+    return list(
+        await asyncio.gather(
+            *(check_certificate(n, p, d, settings, caa, knowledge) for n, p, d, caa in jobs)
+        )
+    )
+
+
+async def _run_all(
+    plan: Plan, knowledge: Knowledge, web: WebSettings
+) -> tuple[Outcome, dict[str, list[str]], set[str]]:
     resolver = Resolver(plan.nameservers, plan.timeout_s)
-    fingerprints = builtin_fingerprints()
     policy = plan.policy
     email_jobs = [
         job
@@ -73,8 +99,9 @@ async def _run_all(plan: Plan) -> tuple[Outcome, dict[str, list[str]], set[str]]
             *(check_dkim(resolver, domain, s) for s in policy.selectors),
         )
     ]
-    names = await asyncio.gather(*(check_name(resolver, n, fingerprints) for n in plan.names))
-    outcomes = await asyncio.gather(*email_jobs)
+    names_job = asyncio.gather(*(check_name(resolver, n, knowledge) for n in plan.names))
+    names, outcomes = await asyncio.gather(names_job, asyncio.gather(*email_jobs))
+    outcomes += await _certificates(plan, names, knowledge, web)
     total = Outcome()
     for item in (*(n.outcome for n in names), *outcomes):
         total.merge(item)
@@ -93,7 +120,13 @@ def _summary(plan: Plan, drift: Sequence[str], failed: int) -> str:
 
 def run(ctx: CheckContext) -> CheckResult:
     plan = make_plan(ctx.manifest, ctx.params)
-    total, snapshot, unknown = asyncio.run(_run_all(plan))
+    packs = [str(p) for p in ctx.section("rules").get("packs") or []]
+    try:
+        knowledge = load_knowledge(ctx.manifest.root, packs)
+        web = WebSettings.from_params(ctx.params)
+    except (PackError, ValueError) as exc:
+        raise CheckError(str(exc)) from None
+    total, snapshot, unknown = asyncio.run(_run_all(plan, knowledge, web))
     items = list(total.issues)
     drift: list[str] = []
     if plan.drift:

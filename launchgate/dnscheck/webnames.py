@@ -12,8 +12,8 @@ import dns.rdata
 
 from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.issues import Outcome
+from launchgate.dnscheck.packs import Knowledge
 from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, normalize_name
-from launchgate.dnscheck.takeover import Fingerprint, service_of
 
 DEFAULT_MAX_TTL = 3600
 EXPECT_SUBSET = ("TXT",)  # a name carries many TXT records; expect lists those that must be there
@@ -32,6 +32,7 @@ class NameSpec:
 class NameResult:
     outcome: Outcome = field(default_factory=Outcome)
     caa: tuple[str, ...] | None = None  # the CAA set that applies (None: unknown)
+    address: str | None = None  # where HTTPS on the name is reached (first A, else AAAA)
 
 
 def normalize_expected(rdtype: str, value: str) -> str:
@@ -77,9 +78,7 @@ async def _ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answ
         return None
 
 
-async def check_name(
-    resolver: Resolver, spec: NameSpec, fingerprints: Iterable[Fingerprint]
-) -> NameResult:
+async def check_name(resolver: Resolver, spec: NameSpec, knowledge: Knowledge) -> NameResult:
     result = NameResult()
     out = result.outcome
     name = normalize_name(spec.name)
@@ -97,20 +96,20 @@ async def check_name(
                     f"{cname.records[0]}.",
                 )
             )
-        _chain_issues(out, name, answers, fingerprints)
+        _chain_issues(out, name, answers, knowledge)
     elif len(answers) == 2 and not any(x.status == "ok" for x in answers):
         what = "does not exist" if a and a.status == "nxdomain" else "has no A or AAAA record"
         out.add(issue("dns.unresolved", name, f"{name} {what}."))
     await _expect(resolver, out, name, spec, {"CNAME": cname, "A": a, "AAAA": aaaa, "NS": ns})
     _ttl(out, name, spec.max_ttl, cname if cname is not None and cname.ttl else a)
+    addresses = [x.records[0] for x in answers if x.status == "ok" and x.records]
+    result.address = addresses[0] if addresses else None
     if spec.https:
         result.caa = await _caa(resolver, out, name)
     return result
 
 
-def _chain_issues(
-    out: Outcome, name: str, answers: list[Answer], fingerprints: Iterable[Fingerprint]
-) -> None:
+def _chain_issues(out: Outcome, name: str, answers: list[Answer], knowledge: Knowledge) -> None:
     if not answers:
         return
     first = answers[0]
@@ -120,7 +119,7 @@ def _chain_issues(
         return
     if len(answers) < 2 or any(x.status != "nxdomain" for x in answers):
         return
-    service = service_of(first.target, fingerprints)
+    service = knowledge.service_of(first.target)
     if service is not None:
         out.add(
             issue(

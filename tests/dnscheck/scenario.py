@@ -49,9 +49,19 @@ s1._domainkey IN TXT {txt("v=DKIM1; k=rsa; p=" + rsa2048)}
 ed._domainkey IN TXT {txt("v=DKIM1; k=ed25519; p=" + ed)}
 _mta-sts IN TXT "v=STSv1; id=20261129"
 _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@{origin}"
-@ IN CAA 0 issue "letsencrypt.org"
+@ IN CAA 0 issue "trustme.test"
 """
 
+
+# The test CA's issuer domain for CAA (the built-in pack knows only real CAs).
+TRUSTME_PACK = """kind: dns-caa-issuers
+rules:
+  - id: trustme
+    ca: the test CA
+    issuers: ["O=trustme"]
+    caa: [trustme.test]
+    examples: {positive: ["O=trustme v1.2"], negative: ["O=Let's Encrypt"]}
+"""
 
 SPF_OK = "v=spf1 ip4:192.0.2.1 include:_spf.mailer.test -all"
 
@@ -77,7 +87,7 @@ _smtp._tls{sub} IN TXT "v=TLSRPTv1; rua=mailto:tls@{origin}"
 
     hosts = "\n".join(f"h{i} IN A 192.0.2.{i}" for i in range(1, 5))
     return {
-        "good.test": good_zone("good.test", rsa2048, ed),
+        "app.test": good_zone("app.test", rsa2048, ed),
         "mailer.test": '_spf IN TXT "v=spf1 ip4:198.51.100.0/24 ~all"\n',
         "herokuapp.com": "real-shop IN A 192.0.2.80\n",
         "reports.test": 'other._report._dmarc IN TXT "v=DMARC1"\n',
@@ -171,18 +181,18 @@ PLANTED_DKIM: tuple[tuple[str, str], ...] = (
     ("k512", "email.dkim-weak-key"),
     ("bad", "email.dkim-invalid"),
 )
-GOOD = ("good.test", "www.good.test")
+GOOD = ("app.test", "www.app.test")  # the names on the test CA's certificates
 REFUSED = "refused.example"
 FINE_MAIL = ("sub.orgfallback.test", "nullmx.test")
 
 
-def manifest_text(nameserver: str) -> str:
-    mail = sorted({d for d, r in PLANTED if r.startswith("email.")} | {"good.test", REFUSED})
+def manifest_text(nameserver: str, https_port: int) -> str:
+    mail = sorted({d for d, r in PLANTED if r.startswith("email.")} | {GOOD[0], REFUSED})
     mail += list(FINE_MAIL)
     return f"""version: 1
 domains:
-  - {{name: good.test}}
-  - {{name: www.good.test}}
+  - {{name: app.test, tls: {{port: {https_port}}}}}
+  - {{name: www.app.test, tls: {{port: {https_port}}}}}
   - {{name: app.web.test, https: false}}
   - {{name: gone.web.test, https: false}}
   - {{name: slow.web.test, https: false}}
@@ -194,6 +204,7 @@ email:
   dkim_selectors: [s1, ed]
   spf: {{include: ["include:_spf.mailer.test"]}}
   dmarc: {{min_policy: quarantine, require_rua: true}}
+rules: {{packs: [trustme.yml]}}
 dns:
   resolvers: ["{nameserver}"]
   timeout_ms: 1000
@@ -214,6 +225,7 @@ dns:
 
 def write_manifest(directory: Path, text: str) -> Manifest:
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / "trustme.yml").write_text(TRUSTME_PACK)
     path = directory / "launchready.yml"
     path.write_text(text)
     return parse_manifest(text, path)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from launchgate.checkapi import CheckContext
 from launchgate.dnscheck.check import SPEC
@@ -24,6 +25,7 @@ from tests.dnscheck.scenario import (
     write_manifest,
     zones,
 )
+from tests.fixtures.https import PKI
 from tests.fixtures.nsd import Nsd, start_nsd
 
 
@@ -34,17 +36,30 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
     nsd.stop()
 
 
-def run_check(directory: Path, text: str) -> CheckResult:
+def run_check(directory: Path, text: str, ca_file: Path) -> CheckResult:
     manifest = write_manifest(directory, text)
-    ctx = CheckContext(root=directory, manifest=manifest, store=Store(directory / "state"))
+    ctx = CheckContext(
+        root=directory,
+        manifest=manifest,
+        store=Store(directory / "state"),
+        params={"ca_bundle": str(ca_file)},
+    )
     result = SPEC.run(ctx)
     assert isinstance(result, CheckResult)
     return result
 
 
 @pytest.fixture(scope="module")
-def result(server: Nsd, tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
-    return run_check(tmp_path_factory.mktemp("run"), manifest_text(server.address))
+def result(
+    server: Nsd, pki: PKI, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CheckResult]:
+    https = HTTPServer(host="127.0.0.1", port=0, ssl_context=pki.leaf("good").server_context())
+    https.start()
+    try:
+        text = manifest_text(server.address, https.port)
+        yield run_check(tmp_path_factory.mktemp("run"), text, pki.ca_file)
+    finally:
+        https.stop()
 
 
 def on(result: CheckResult, domain: str) -> list[Finding]:
@@ -75,7 +90,8 @@ def test_correct_domains_have_nothing_above_low(result: CheckResult, domain: str
 
 
 def test_the_good_domain_has_no_finding_at_all(result: CheckResult) -> None:
-    assert [f.rule for f in on(result, "good.test")] == []
+    assert [f.rule for f in on(result, "app.test")] == []
+    assert [f.rule for f in on(result, "www.app.test")] == []
 
 
 def test_refused_domain_is_an_error_with_the_reason_never_missing(result: CheckResult) -> None:
@@ -87,8 +103,8 @@ def test_refused_domain_is_an_error_with_the_reason_never_missing(result: CheckR
     assert "could not be checked" in result.summary
 
 
-def test_dkim_selectors(server: Nsd, tmp_path: Path) -> None:
-    dkim = run_check(tmp_path, dkim_manifest_text(server.address))
+def test_dkim_selectors(server: Nsd, pki: PKI, tmp_path: Path) -> None:
+    dkim = run_check(tmp_path, dkim_manifest_text(server.address), pki.ca_file)
     found = {
         (f.message.split("'")[1], f.rule, f.severity) for f in dkim.findings if "dkim" in f.rule
     }
