@@ -112,7 +112,7 @@ async def _run_all(
 def _summary(plan: Plan, drift: Sequence[str], failed: int) -> str:
     parts = [f"{len(plan.names)} name(s), {len(plan.email_domains)} mail domain(s) checked"]
     if failed:
-        parts.append(f"{failed} lookup(s) could not be checked")
+        parts.append(f"{failed} item(s) could not be checked")
     if drift:
         parts.append(f"{len(drift)} change(s) since the last run: " + "; ".join(drift))
     return "; ".join(parts)
@@ -140,7 +140,7 @@ def run(ctx: CheckContext) -> CheckResult:
     error = None
     if failed:
         first = failed[0].message.split(". What", 1)[0].removeprefix("Could not check ")
-        error = f"could not check {len(failed)} DNS lookup(s) (first: {first})"
+        error = f"could not check {len(failed)} item(s) (first: {first})"
     return CheckResult(
         check=CHECK,
         findings=tuple(to_finding(i) for i in items),

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.dmarc import DmarcRecord, is_dmarc, parse_dmarc, policy_rank, report_domain
-from launchgate.dnscheck.issues import Outcome
-from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, normalize_name
+from launchgate.dnscheck.issues import Outcome, ask
+from launchgate.dnscheck.resolver import Resolver, normalize_name
 from launchgate.dnscheck.spf import parse_spf
 from launchgate.dnscheck.spfwalk import (
     LOOKUP_LIMIT,
@@ -39,17 +39,9 @@ class EmailPolicy:
     selectors: tuple[str, ...] = ()
 
 
-async def _ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answer | None:
-    try:
-        return await resolver.query(name, rdtype)
-    except LookupFailed as failure:
-        out.failures.append(failure)
-        return None
-
-
 async def check_spf(resolver: Resolver, domain: str, policy: EmailPolicy) -> Outcome:
     out = Outcome()
-    answer = await _ask(resolver, out, domain, "TXT")
+    answer = await ask(resolver, out, domain, "TXT")
     if answer is None:
         return out
     records = spf_records(answer)
@@ -181,7 +173,7 @@ async def find_dmarc(resolver: Resolver, domain: str, out: Outcome) -> tuple[str
     """The first name with DMARC records on the walk, and those records; None when none (or
     when a failed lookup leaves it unknown, recorded in ``out``)."""
     for name in dmarc_candidates(domain):
-        answer = await _ask(resolver, out, f"_dmarc.{name}", "TXT")
+        answer = await ask(resolver, out, f"_dmarc.{name}", "TXT")
         if answer is None:
             return None
         found = [r for r in answer.records if is_dmarc(r)] if answer.status == "ok" else []
@@ -265,7 +257,7 @@ async def _report_authorization(
         destination = report_domain(uri) or ""
         if destination == at or destination.endswith("." + at):
             continue
-        answer = await _ask(resolver, out, f"{at}._report._dmarc.{destination}", "TXT")
+        answer = await ask(resolver, out, f"{at}._report._dmarc.{destination}", "TXT")
         if answer is None:
             continue
         if not any(is_dmarc(r) for r in answer.records):

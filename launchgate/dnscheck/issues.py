@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from launchgate.dnscheck.resolver import LookupFailed
+from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver
 from launchgate.findings import Severity
 
 
@@ -33,3 +33,12 @@ class Outcome:
     def merge(self, other: Outcome) -> None:
         self.issues.extend(other.issues)
         self.failures.extend(other.failures)
+
+
+async def ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answer | None:
+    """The answer, or None with the failure recorded in ``out`` (the caller judges nothing)."""
+    try:
+        return await resolver.query(name, rdtype)
+    except LookupFailed as failure:
+        out.failures.append(failure)
+        return None

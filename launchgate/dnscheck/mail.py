@@ -6,22 +6,14 @@ import asyncio
 
 from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.dkim import key_verdict, parse_dkim
-from launchgate.dnscheck.issues import Outcome
-from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver
-
-
-async def _ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answer | None:
-    try:
-        return await resolver.query(name, rdtype)
-    except LookupFailed as failure:
-        out.failures.append(failure)
-        return None
+from launchgate.dnscheck.issues import Outcome, ask
+from launchgate.dnscheck.resolver import Resolver
 
 
 async def check_dkim(resolver: Resolver, domain: str, selector: str) -> Outcome:
     out = Outcome()
     name = f"{selector}._domainkey.{domain}"
-    answer = await _ask(resolver, out, name, "TXT")
+    answer = await ask(resolver, out, name, "TXT")
     if answer is None:
         return out
     records = [r for r in answer.records if "p=" in r or "v=DKIM1" in r]
@@ -93,7 +85,7 @@ async def check_dkim(resolver: Resolver, domain: str, selector: str) -> Outcome:
 async def check_mx(resolver: Resolver, domain: str, require_mx: bool) -> Outcome:
     """MX present (or a null MX), every host resolvable and not a CNAME; MTA-STS/TLS-RPT."""
     out = Outcome()
-    answer = await _ask(resolver, out, domain, "MX")
+    answer = await ask(resolver, out, domain, "MX")
     if answer is None:
         return out
     hosts = [r.split(" ", 1)[1] for r in answer.records] if answer.status == "ok" else []
@@ -126,7 +118,7 @@ async def check_mx(resolver: Resolver, domain: str, require_mx: bool) -> Outcome
 
 async def _mx_host(resolver: Resolver, domain: str, host: str) -> Outcome:
     out = Outcome()
-    found = await asyncio.gather(_ask(resolver, out, host, "A"), _ask(resolver, out, host, "AAAA"))
+    found = await asyncio.gather(ask(resolver, out, host, "A"), ask(resolver, out, host, "AAAA"))
     if any(a is None for a in found):
         return out
     chained = next((a for a in found if a is not None and a.chain), None)
@@ -154,8 +146,8 @@ async def _mx_host(resolver: Resolver, domain: str, host: str) -> Outcome:
 async def _transport_security(resolver: Resolver, domain: str) -> Outcome:
     out = Outcome()
     sts, rpt = await asyncio.gather(
-        _ask(resolver, out, f"_mta-sts.{domain}", "TXT"),
-        _ask(resolver, out, f"_smtp._tls.{domain}", "TXT"),
+        ask(resolver, out, f"_mta-sts.{domain}", "TXT"),
+        ask(resolver, out, f"_smtp._tls.{domain}", "TXT"),
     )
     if sts is not None and not any(r.startswith("v=STSv1") for r in sts.records):
         out.add(issue("email.mta-sts-missing", domain, f"No _mta-sts.{domain} TXT v=STSv1."))

@@ -11,9 +11,9 @@ import dns.exception
 import dns.rdata
 
 from launchgate.dnscheck.catalogue import issue
-from launchgate.dnscheck.issues import Outcome
+from launchgate.dnscheck.issues import Outcome, ask
 from launchgate.dnscheck.packs import Knowledge
-from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, normalize_name
+from launchgate.dnscheck.resolver import Answer, Resolver, normalize_name
 
 DEFAULT_MAX_TTL = 3600
 EXPECT_SUBSET = ("TXT",)  # a name carries many TXT records; expect lists those that must be there
@@ -70,20 +70,12 @@ def expect_mismatch(rdtype: str, expected: Iterable[str], actual: Iterable[str])
     return f"is {shown}, expected {', '.join(sorted(want))}"
 
 
-async def _ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answer | None:
-    try:
-        return await resolver.query(name, rdtype)
-    except LookupFailed as failure:
-        out.failures.append(failure)
-        return None
-
-
 async def check_name(resolver: Resolver, spec: NameSpec, knowledge: Knowledge) -> NameResult:
     result = NameResult()
     out = result.outcome
     name = normalize_name(spec.name)
     cname, a, aaaa, ns = await asyncio.gather(
-        *(_ask(resolver, out, name, t) for t in ("CNAME", "A", "AAAA", "NS"))
+        *(ask(resolver, out, name, t) for t in ("CNAME", "A", "AAAA", "NS"))
     )
     answers = [x for x in (a, aaaa) if x is not None]
     if cname is not None and cname.status == "ok":
@@ -149,7 +141,7 @@ async def _expect(
     known: Mapping[str, Answer | None],
 ) -> None:
     for rdtype, expected in spec.expect.items():
-        answer = known.get(rdtype) if rdtype in known else await _ask(resolver, out, name, rdtype)
+        answer = known.get(rdtype) if rdtype in known else await ask(resolver, out, name, rdtype)
         if answer is None:
             continue  # could not check: recorded as a failure
         actual = answer.records if answer.status == "ok" else ()
@@ -177,7 +169,7 @@ async def _caa(resolver: Resolver, out: Outcome, name: str) -> tuple[str, ...] |
     labels = name.split(".")
     for i in range(len(labels) - 1):
         at = ".".join(labels[i:])
-        answer = await _ask(resolver, out, at, "CAA")
+        answer = await ask(resolver, out, at, "CAA")
         if answer is None:
             return None
         if answer.status == "ok":
