@@ -74,11 +74,13 @@ async def check_name(resolver: Resolver, spec: NameSpec, knowledge: Knowledge) -
     result = NameResult()
     out = result.outcome
     name = normalize_name(spec.name)
-    cname, a, aaaa, ns = await asyncio.gather(
-        *(ask(resolver, out, name, t) for t in ("CNAME", "A", "AAAA", "NS"))
+    cname, a, aaaa = await asyncio.gather(
+        *(ask(resolver, out, name, t) for t in ("CNAME", "A", "AAAA"))
     )
     answers = [x for x in (a, aaaa) if x is not None]
+    ns = None
     if cname is not None and cname.status == "ok":
+        ns = await ask(resolver, out, name, "NS")  # NS owned by the name itself: a zone apex
         if ns is not None and ns.status == "ok" and not ns.chain:
             out.add(
                 issue(
@@ -92,7 +94,8 @@ async def check_name(resolver: Resolver, spec: NameSpec, knowledge: Knowledge) -
     elif len(answers) == 2 and not any(x.status == "ok" for x in answers):
         what = "does not exist" if a and a.status == "nxdomain" else "has no A or AAAA record"
         out.add(issue("dns.unresolved", name, f"{name} {what}."))
-    await _expect(resolver, out, name, spec, {"CNAME": cname, "A": a, "AAAA": aaaa, "NS": ns})
+    known = {"CNAME": cname, "A": a, "AAAA": aaaa} | ({"NS": ns} if ns is not None else {})
+    await _expect(resolver, out, name, spec, known)
     _ttl(out, name, spec.max_ttl, cname if cname is not None and cname.ttl else a)
     addresses = [x.records[0] for x in answers if x.status == "ok" and x.records]
     result.address = addresses[0] if addresses else None
