@@ -1,5 +1,6 @@
 """Certificates of declared names: thresholds pinned exactly, then real HTTPS servers (trustme)
-reached at the address the real NSD gives for the name."""
+reached at the address the real NSD gives for the name. The test CA is known to CAA through the
+scenario's trustme pack, which every manifest written by ``write_manifest`` names."""
 
 from __future__ import annotations
 
@@ -74,15 +75,6 @@ www IN CAA 0 issue "trustme.test"
 """
 }
 
-TRUSTME_PACK = """kind: dns-caa-issuers
-rules:
-  - id: trustme
-    ca: the test CA
-    issuers: ["O=trustme"]
-    caa: [trustme.test]
-    examples: {positive: ["O=trustme v1.2"], negative: ["O=Let's Encrypt"]}
-"""
-
 
 def manifest(nameserver: str, port: int, names: tuple[str, ...] = ("app.test",)) -> str:
     domains = "".join(f"  - {{name: {n}, tls: {{port: {port}}}}}\n" for n in names)
@@ -105,7 +97,6 @@ dns: {{resolvers: ["{nameserver}"], drift: false}}
 def test_certificate_problems_on_real_servers(
     nsd, https_server: HttpsServerFactory, pki: PKI, tmp_path: Path, kind: str, expected: set
 ) -> None:
-    (tmp_path / "trustme.yml").write_text(TRUSTME_PACK)
     dns_server = nsd(ZONES)
     server = https_server(kind)
     text = manifest(dns_server.address, server.port, ("www.app.test",))
@@ -117,7 +108,6 @@ def test_certificate_problems_on_real_servers(
 def test_good_certificate_and_caa_against_the_issuer(
     nsd, https_server: HttpsServerFactory, pki: PKI, tmp_path: Path
 ) -> None:
-    (tmp_path / "trustme.yml").write_text(TRUSTME_PACK)
     dns_server = nsd(ZONES)
     server = https_server("good")
     text = manifest(dns_server.address, server.port, ("app.test", "www.app.test"))
@@ -130,7 +120,6 @@ def test_good_certificate_and_caa_against_the_issuer(
 
 
 def test_https_not_answering_is_could_not_check(nsd, pki: PKI, tmp_path: Path) -> None:
-    (tmp_path / "trustme.yml").write_text(TRUSTME_PACK)
     dns_server = nsd(ZONES)
     from tests.fixtures.https import free_port
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.e2e.test_cli_subprocess import launchgate
 from tests.fixtures.nsd import nsd  # noqa: F401  (fixture)
 
 ZONES = {
@@ -17,17 +16,6 @@ mx IN A 127.0.0.1
 _dmarc IN TXT "v=DMARC1; p=none"
 """,
 }
-
-
-def launchgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "launchgate", *args],
-        cwd=cwd,
-        text=True,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_adhoc_domain_in_every_format(nsd, tmp_path: Path) -> None:  # noqa: F811
