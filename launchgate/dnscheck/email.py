@@ -83,7 +83,7 @@ async def check_spf(resolver: Resolver, domain: str, policy: EmailPolicy) -> Out
 
 
 def _walk_issues(out: Outcome, domain: str, walk: SpfWalk, policy: EmailPolicy) -> None:
-    partial = " at least" if walk.failures else ""
+    partial = " at least" if walk.failures or walk.capped else ""
     if walk.lookups > policy.max_lookups:
         over_rfc = walk.lookups > LOOKUP_LIMIT
         out.add(

@@ -14,6 +14,7 @@ from launchgate.dnscheck.spf import SpfRecord, Term, has_macro, is_spf, parse_sp
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2
 MX_LIMIT = 10
+WALK_CAP = 40  # far past the limit: a record tree that includes its branches many times over
 
 
 @dataclass
@@ -27,6 +28,7 @@ class SpfWalk:
     loops: list[str] = field(default_factory=list)
     ptr_in: list[str] = field(default_factory=list)
     records: dict[str, SpfRecord] = field(default_factory=dict)  # valid records reached
+    capped: bool = False  # the walk stopped at WALK_CAP lookups: the count is a lower bound
     failures: list[LookupFailed] = field(default_factory=list)
 
 
@@ -60,6 +62,9 @@ class _Walker:
         if any(t.name == "ptr" for t in record.mechanisms):
             self.walk.ptr_in.append(domain)
         terms = record.lookup_terms
+        if self.walk.lookups > WALK_CAP:
+            self.walk.capped = True
+            return
         self.walk.lookups += len(terms)
         await asyncio.gather(*(self.term(domain, t, stack) for t in terms))
 
@@ -70,7 +75,7 @@ class _Walker:
         if term.name in ("include", "redirect"):
             await self.nested(name, term, stack)
         elif term.name == "a":
-            found = [await self.ask(name, "A"), await self.ask(name, "AAAA")]
+            found = await asyncio.gather(self.ask(name, "A"), self.ask(name, "AAAA"))
             if all(a is not None and _void(a) for a in found):
                 self.walk.void_lookups += 1
         elif term.name == "mx":

@@ -123,3 +123,20 @@ def test_nothing_to_check_is_a_clear_error(tmp_path: Path) -> None:
 def test_bad_nameserver_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="port must be a number"):
         run(tmp_path, "version: 1\n", domains=["x.test"], nameservers=["127.0.0.1:99999"])
+
+
+def test_spf_walk_of_an_exploding_include_tree_stops_and_says_at_least(nsd, tmp_path: Path) -> None:
+    levels = 10  # 2**10 visits without a cap
+    records = ['@ IN TXT "v=spf1 include:a1.fan.test include:b1.fan.test -all"']
+    for n in range(1, levels):
+        nxt = f"include:a{n + 1}.fan.test include:b{n + 1}.fan.test"
+        records += [f'a{n} IN TXT "v=spf1 {nxt} -all"', f'b{n} IN TXT "v=spf1 {nxt} -all"']
+    records += [f'a{levels} IN TXT "v=spf1 -all"', f'b{levels} IN TXT "v=spf1 -all"']
+    server = nsd({"fan.test": "\n".join(records)})
+    text = f"""version: 1
+email: {{domains: [fan.test], require_mx: false}}
+dns: {{resolvers: ["{server.address}"], drift: false}}
+"""
+    result = run(tmp_path, text)
+    (lookups,) = [f for f in result.findings if f.rule == "email.spf-too-many-lookups"]
+    assert "needs at least" in lookups.message
