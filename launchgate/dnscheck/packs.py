@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from launchgate.resources import rule_pack_paths
+from launchgate.yamlguard import TooLargeError, load_bounded, read_capped
 
 TAKEOVER = "dns-takeover"
 CAA_ISSUERS = "dns-caa-issuers"
@@ -103,13 +104,15 @@ _KIND = re.compile(r"^kind:\s*['\"]?([\w-]+)", re.MULTILINE)
 
 def load_pack(path: Path, shown: str) -> list[Fingerprint | Issuer]:
     try:
-        text = path.read_text("utf-8")
+        text = read_capped(path)
         kind = _KIND.search(text)
         if kind is not None and kind.group(1) not in (TAKEOVER, CAA_ISSUERS):
             return []  # another check's pack (the secrets packs are large: not parsed here)
-        data = yaml.safe_load(text)
+        data = load_bounded(text)
     except OSError as exc:
         raise PackError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    except TooLargeError as exc:
+        raise PackError(f"{shown}: {exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PackError(f"{shown}: is not valid YAML ({exc})") from None
     if not isinstance(data, Mapping) or data.get("kind") not in (TAKEOVER, CAA_ISSUERS):

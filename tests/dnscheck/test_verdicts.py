@@ -140,6 +140,8 @@ HEROKU_EXAMPLES = "    examples: {positive: [a.herokuapp.com], negative: [a.exam
         ("kind: dns-caa-issuers\nrules: [{id: x, ca: X, issuers: [], caa: [x.test]}]\n",
          "issuers must be a non-empty list of strings"),
         ("kind: [", "is not valid YAML"),
+        ("kind: dns-takeover\n#" + "x" * 1_100_000, "-byte cap"),
+        ("kind: dns-takeover\nrules: " + "[" * 200, "nests deeper than"),
     ],
 )  # fmt: skip
 def test_broken_user_packs_are_refused_with_file_and_rule(
