@@ -66,3 +66,93 @@ def test_latency_table() -> None:
     assert "GET /login" in out
     assert "240" in out
     assert "300" in out
+
+
+def _rich_report():
+    from tests.report.conftest import make_finding, make_report
+
+    blocker = make_finding(
+        "secrets",
+        "secrets.aws",
+        "blocker",
+        title="AWS key",
+        message="ghp_…xY12 in a.py",
+        path="a.py",
+        line=3,
+        remediation="Rotate it.",
+        fingerprint="f" * 32,
+    )
+    low = make_finding(
+        "env", "env.missing", "low", title="Missing X", message="Missing X", fingerprint="e" * 32
+    )
+    hidden = make_finding("env", "env.extra", "info", title="t", path="tests/x.py", line=1)
+    routes = [
+        RouteMetric(route="home", samples=20, p50_ms=12.4, p95_ms=80.6, budget_p95_ms=300),
+        RouteMetric(route="api", samples=20, p50_ms=1.0, p95_ms=2.0, baseline_p95_ms=1.6),
+    ]
+    return make_report(
+        [blocker, low],
+        errors={"dns": "resolver timed out"},
+        suppressed=[(hidden, "test data\x1b[2K")],
+        routes=routes,
+        summaries={"secrets": "scanned 3 files", "env": "", "dns": "", "perf": "2 routes"},
+        durations={"secrets": 12, "env": 3, "dns": 5000, "perf": 7},
+    )
+
+
+def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
+    assert text.render(_rich_report(), verbose=True).splitlines() == [
+        "dns [ERROR] (5000 ms)",
+        "  error: resolver timed out",
+        "",
+        "secrets [FAIL] (12 ms) — scanned 3 files",
+        "  BLOCKER secrets.aws  AWS key",
+        "          at a.py:3",
+        "          ghp_…xY12 in a.py",
+        "          fix: Rotate it.",
+        "          fingerprint: " + "f" * 32,
+        "",
+        "env [PASS] (3 ms)",
+        "  LOW     env.missing  Missing X",  # the message equals the title: shown once
+        "          fix: Fix it.",
+        "          fingerprint: " + "e" * 32,
+        "",
+        "perf [PASS] (7 ms) — 2 routes",
+        "",
+        "latency (ms)       p50      p95   budget  baseline",
+        "  home                12       81      300         -",
+        "  api                  1        2        -         2",
+        "",
+        "1 finding(s) suppressed by the manifest.",
+        "  env.extra tests/x.py:1: test data [2K",
+        "",
+        "NO-GO: 1 launch blocker, 1 low, 1 check errored",
+    ]
+
+
+def test_colours_mark_status_severity_and_verdict_and_verbose_adds_nothing_else() -> None:
+    out = text.render(_rich_report(), color=True)
+    assert out.splitlines()[0] == "dns [\x1b[1;35mERROR\x1b[0m] (5000 ms)"
+    assert "secrets [\x1b[1;31mFAIL\x1b[0m] (12 ms) — scanned 3 files" in out
+    assert "  \x1b[1;41;97mBLOCKER\x1b[0m secrets.aws  AWS key" in out
+    assert "  \x1b[36mLOW    \x1b[0m env.missing  Missing X" in out
+    assert "env [\x1b[32mPASS\x1b[0m] (3 ms)" in out
+    assert "fingerprint" not in out and "test data" not in out
+    assert out.endswith(
+        "1 finding(s) suppressed by the manifest.\n\n"
+        "\x1b[1;31mNO-GO: 1 launch blocker, 1 low, 1 check errored\x1b[0m\n"
+    )
+    passing = text.render(
+        report_of(CheckResult(check="env"), CheckResult("x", skipped=True)), color=True
+    )
+    assert passing == (
+        "env [\x1b[32mPASS\x1b[0m] (0 ms)\n\nx [\x1b[2mSKIPPED\x1b[0m] (0 ms)\n\n"
+        "\x1b[1;32mGO: no findings\x1b[0m\n"
+    )
+
+
+def test_a_run_that_checked_nothing_says_how_to_configure_a_check() -> None:
+    assert text.render(report_of()) == (
+        "No check ran; configure one in launchready.yml (see `launchgate init`).\n\n"
+        "SKIPPED: nothing was checked\n"
+    )
