@@ -143,3 +143,34 @@ def make_report(
         findings=tuple(findings),
         suppressed=tuple(Suppressed(finding=f, reason=r) for f, r in suppressed),
     )
+
+
+def rich_report() -> Report:
+    """Every part of a report at once: an errored check, a blocker, a low, a suppression, routes."""
+    blocker = make_finding(
+        "secrets",
+        "secrets.aws",
+        "blocker",
+        title="AWS key",
+        message="ghp_…xY12 in a.py",
+        path="a.py",
+        line=3,
+        remediation="Rotate it.",
+        fingerprint="f" * 32,
+    )
+    low = make_finding(
+        "env", "env.missing", "low", title="Missing X", message="Missing X", fingerprint="e" * 32
+    )
+    hidden = make_finding("env", "env.extra", "info", title="t", path="tests/x.py", line=1)
+    routes = [
+        RouteMetric(route="home", samples=20, p50_ms=12.4, p95_ms=80.6, budget_p95_ms=300),
+        RouteMetric(route="api", samples=20, p50_ms=1.0, p95_ms=2.0, baseline_p95_ms=1.6),
+    ]
+    return make_report(
+        [blocker, low],
+        errors={"dns": "resolver timed out"},
+        suppressed=[(hidden, "test data\x1b[2K")],
+        routes=routes,
+        summaries={"secrets": "scanned 3 files", "env": "", "dns": "", "perf": "2 routes"},
+        durations={"secrets": 12, "env": 3, "dns": 5000, "perf": 7},
+    )

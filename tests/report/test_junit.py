@@ -16,6 +16,7 @@ from tests.report.conftest import (
     hostile_text,
     make_finding,
     make_report,
+    rich_report,
 )
 
 _KINDS = ("failure", "error", "skipped")
@@ -162,3 +163,55 @@ def test_any_text_gives_parseable_consistent_xml(
     root = _parse(junit.render(report))
     cases = int(root.get("tests", "0"))
     assert cases >= len(findings) + len(suppressed)
+
+
+def test_the_whole_junit_document_is_pinned() -> None:
+    """Skipped, errored, failing, passing and empty checks, suppressions and times, exactly."""
+    import dataclasses
+
+    from launchgate.findings import CheckResult
+
+    rich = rich_report()
+    extra = (CheckResult("smoke", skipped=True), CheckResult("quiet", duration_ms=1))
+    report = dataclasses.replace(rich, checks=rich.checks + extra)
+    assert junit.render(report).splitlines() == [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        '<testsuites name="launchgate" tests="7" failures="1" errors="1" skipped="2" time="5.023">',
+        '  <testsuite name="dns" tests="1" failures="0" errors="1" skipped="0" time="5.000">',
+        '    <testcase classname="dns" name="check could not run">',
+        '      <error message="resolver timed out" type="error">resolver timed out</error>',
+        "    </testcase>",
+        "  </testsuite>",
+        '  <testsuite name="secrets" tests="1" failures="1" errors="0" skipped="0" time="0.012">',
+        '    <testcase classname="secrets" name="secrets.aws a.py:3">',
+        '      <failure message="AWS key" type="blocker">[blocker] AWS key',
+        "ghp_…xY12 in a.py",
+        "Location: a.py:3",
+        "Remediation: Rotate it.",
+        "Fingerprint: ffffffffffffffffffffffffffffffff</failure>",
+        "    </testcase>",
+        "  </testsuite>",
+        '  <testsuite name="env" tests="2" failures="0" errors="0" skipped="1" time="0.003">',
+        '    <testcase classname="env" name="env.missing">',
+        "      <system-out>[low] Missing X",
+        "Missing X",
+        "Remediation: Fix it.",
+        "Fingerprint: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee</system-out>",
+        "    </testcase>",
+        '    <testcase classname="env" name="env.extra tests/x.py:1">',
+        '      <skipped message="suppressed: test data[2K" />',
+        "    </testcase>",
+        "  </testsuite>",
+        '  <testsuite name="perf" tests="1" failures="0" errors="0" skipped="0" time="0.007">',
+        '    <testcase classname="perf" name="2 routes" />',
+        "  </testsuite>",
+        '  <testsuite name="smoke" tests="1" failures="0" errors="0" skipped="1" time="0.000">',
+        '    <testcase classname="smoke" name="skipped">',
+        '      <skipped message="check skipped" />',
+        "    </testcase>",
+        "  </testsuite>",
+        '  <testsuite name="quiet" tests="1" failures="0" errors="0" skipped="0" time="0.001">',
+        '    <testcase classname="quiet" name="no findings" />',
+        "  </testsuite>",
+        "</testsuites>",
+    ]

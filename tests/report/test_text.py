@@ -9,6 +9,7 @@ from launchgate.manifest import parse_manifest
 from launchgate.report import text
 from launchgate.runner import build_report
 from tests.fixtures.stubcheck import finding
+from tests.report.conftest import rich_report
 
 
 def report_of(*results: CheckResult, fail_on: Severity = Severity.HIGH):
@@ -68,40 +69,8 @@ def test_latency_table() -> None:
     assert "300" in out
 
 
-def _rich_report():
-    from tests.report.conftest import make_finding, make_report
-
-    blocker = make_finding(
-        "secrets",
-        "secrets.aws",
-        "blocker",
-        title="AWS key",
-        message="ghp_…xY12 in a.py",
-        path="a.py",
-        line=3,
-        remediation="Rotate it.",
-        fingerprint="f" * 32,
-    )
-    low = make_finding(
-        "env", "env.missing", "low", title="Missing X", message="Missing X", fingerprint="e" * 32
-    )
-    hidden = make_finding("env", "env.extra", "info", title="t", path="tests/x.py", line=1)
-    routes = [
-        RouteMetric(route="home", samples=20, p50_ms=12.4, p95_ms=80.6, budget_p95_ms=300),
-        RouteMetric(route="api", samples=20, p50_ms=1.0, p95_ms=2.0, baseline_p95_ms=1.6),
-    ]
-    return make_report(
-        [blocker, low],
-        errors={"dns": "resolver timed out"},
-        suppressed=[(hidden, "test data\x1b[2K")],
-        routes=routes,
-        summaries={"secrets": "scanned 3 files", "env": "", "dns": "", "perf": "2 routes"},
-        durations={"secrets": 12, "env": 3, "dns": 5000, "perf": 7},
-    )
-
-
 def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
-    assert text.render(_rich_report(), verbose=True).splitlines() == [
+    assert text.render(rich_report(), verbose=True).splitlines() == [
         "dns [ERROR] (5000 ms)",
         "  error: resolver timed out",
         "",
@@ -131,7 +100,7 @@ def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
 
 
 def test_colours_mark_status_severity_and_verdict_and_verbose_adds_nothing_else() -> None:
-    out = text.render(_rich_report(), color=True)
+    out = text.render(rich_report(), color=True)
     assert out.splitlines()[0] == "dns [\x1b[1;35mERROR\x1b[0m] (5000 ms)"
     assert "secrets [\x1b[1;31mFAIL\x1b[0m] (12 ms) — scanned 3 files" in out
     assert "  \x1b[1;41;97mBLOCKER\x1b[0m secrets.aws  AWS key" in out
