@@ -70,18 +70,19 @@ class Score:
         return 100.0 * (self.killed + self.equivalent) / self.total if self.total else 100.0
 
 
-def load_config() -> tuple[dict[str, list[str]], list[str]]:
-    """The module -> tests table and mutmut's also_copy list, checked against only_mutate."""
+def load_config() -> tuple[dict[str, list[str]], dict[str, object]]:
+    """The module -> tests table and mutmut's own table, checked against each other."""
     data = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     tool = data["tool"]
     table: dict[str, list[str]] = tool["launchgate"]["mutation"]
-    only = tool["mutmut"]["only_mutate"]
-    if list(table) != list(only):
+    mutmut: dict[str, object] = tool["mutmut"]
+    if list(table) != mutmut["only_mutate"]:
         sys.exit(
             "pyproject.toml: [tool.launchgate.mutation] must list the [tool.mutmut] only_mutate "
-            f"entries in the same order\n  only_mutate: {only}\n  tests for:   {list(table)}"
+            f"entries in the same order\n  only_mutate: {mutmut['only_mutate']}\n"
+            f"  tests for:   {list(table)}"
         )
-    return table, list(tool["mutmut"].get("also_copy", []))
+    return table, mutmut
 
 
 def load_equivalents() -> list[dict[str, str]]:
@@ -97,20 +98,17 @@ def load_equivalents() -> list[dict[str, str]]:
     return entries
 
 
-def _mutmut_config(pattern: str, tests: list[str], also_copy: list[str]) -> str:
-    """A [tool.mutmut] table mutating one pattern with its own tests (JSON strings are TOML)."""
-    lines = [
-        "[tool.mutmut]",
-        'source_paths = ["launchgate"]',
-        f"only_mutate = [{json.dumps(pattern)}]",
-        f"also_copy = {json.dumps(also_copy)}",
-        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider', '-x', '-q'])}",
-        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
-    ]
+def _mutmut_config(base: dict[str, object], pattern: str, tests: list[str]) -> str:
+    """The project's [tool.mutmut] table narrowed to one pattern and its own tests.
+
+    Values are strings, lists of strings, numbers and booleans, whose JSON form is valid TOML.
+    """
+    table = {**base, "only_mutate": [pattern], "pytest_add_cli_args_test_selection": tests}
+    lines = ["[tool.mutmut]", *(f"{key} = {json.dumps(value)}" for key, value in table.items())]
     return "\n".join(lines) + "\n"
 
 
-def prepare(pattern: str, tests: list[str], also_copy: list[str]) -> Path:
+def prepare(pattern: str, tests: list[str], base: dict[str, object]) -> Path:
     """A fresh scratch copy of the project (tracked and new files) configured for one module."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", pattern).strip("_")
     work = SCRATCH / slug
@@ -137,7 +135,7 @@ def prepare(pattern: str, tests: list[str], also_copy: list[str]) -> Path:
         r"^\[tool\.(mutmut|launchgate\.mutation)\]\n(?:(?!\[).*\n)*", "", pyproject, flags=re.M
     )
     (work / "pyproject.toml").write_text(
-        pyproject + "\n" + _mutmut_config(pattern, tests, also_copy), "utf-8"
+        pyproject + "\n" + _mutmut_config(base, pattern, tests), "utf-8"
     )
     return work
 
@@ -248,7 +246,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
     args = parser.parse_args()
 
-    table, also_copy = load_config()
+    table, base = load_config()
     chosen = [
         p
         for p in table
@@ -263,7 +261,7 @@ def main() -> int:
     for pattern in chosen:
         started = time.monotonic()
         print(f"== {pattern}: tests {' '.join(table[pattern])}", flush=True)
-        work = prepare(pattern, table[pattern], also_copy)
+        work = prepare(pattern, table[pattern], base)
         finished = run_mutmut(work, args.jobs, args.budget)
         elapsed = time.monotonic() - started
         for result in score(work, equivalents, used):
