@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchgate.findings import Finding, RouteMetric
+from launchgate.findings import CheckResult, Finding, RouteMetric
 from launchgate.report import github
 from launchgate.report.github_summary import DEFAULT_MAX_BYTES, SUMMARY_LIMIT
-from tests.report.conftest import HOSTILE, hostile_text, make_finding, make_report
+from tests.report.conftest import (
+    HOSTILE,
+    hostile_text,
+    make_finding,
+    make_report,
+    rich_report,
+)
 
 
 def _tables(markdown: str) -> list[list[str]]:
@@ -208,3 +215,56 @@ def test_the_worst_findings_are_the_ones_shown() -> None:
     md = github.summary(make_report([*lows, blocker], checks=["env", "secrets"]), max_bytes=5_000)
     assert "| 🛑 blocker | secrets.aws-key |" in md
     assert "### Findings: env (100)" in md
+
+
+def test_the_whole_summary_is_pinned() -> None:
+    """Verdict, checks table (a skipped row too), findings per check, latency and chart, exactly."""
+    rich = rich_report()
+    skipped = CheckResult("smoke", summary="not in this version", skipped=True)
+    report = dataclasses.replace(rich, checks=(*rich.checks, skipped))
+    assert github.summary(report).split("\n") == [
+        "## ⚠️ launchgate: NO-GO: 1 launch blocker, 1 low, 1 check errored",
+        "",
+        "Fails at **high** or worse · 5 checks · 2 findings · 1 suppressed · launchgate 1.2.3",
+        "",
+        "### Checks",
+        "",
+        "| Check | Status | Duration | Findings | Summary |",
+        "|---|---|---|---:|---|",
+        "| dns | ⚠️ error | 5.0 s | 0 | resolver timed out |",
+        "| secrets | ❌ fail | 12 ms | 1 | scanned 3 files |",
+        "| env | ✅ pass | 3 ms | 1 |  |",
+        "| perf | ✅ pass | 7 ms | 0 | 2 routes |",
+        "| smoke | ⏭️ skipped | — | 0 | not in this version |",
+        "",
+        "### Findings: secrets (1)",
+        "",
+        "| Severity | Rule | Location | Finding |",
+        "|---|---|---|---|",
+        "| 🛑 blocker | secrets.aws | a.py:3 | **AWS key**<br>ghp&#95;…xY12 in a.py |",
+        "",
+        "### Findings: env (1)",
+        "",
+        "| Severity | Rule | Location | Finding |",
+        "|---|---|---|---|",
+        "| 🟡 low | env.missing | — | **Missing X**<br>Missing X |",
+        "",
+        "### Latency",
+        "",
+        "| Route | Samples | p50 | p95 | Budget (p95) | Baseline (p95) | p95 / budget |",
+        "|---|---:|---:|---:|---:|---:|---|",
+        "| home | 20 | 12 ms | 81 ms | 300 ms | — | ███░░░░░░░ 27% |",
+        "| api | 20 | 1 ms | 2 ms | — | 2 ms (+25%) | — |",
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "p95 latency per route (ms)"',
+        '    x-axis ["home", "api"]',
+        '    y-axis "ms" 0 --> 89',
+        "    bar [81, 2]",
+        "```",
+        "",
+        "_1 finding suppressed by the manifest (rules, locations and reasons are in the JSON and "
+        "SARIF reports)._",
+        "",
+    ]
