@@ -331,7 +331,7 @@ def test_a_timed_out_check_is_an_error_named_after_the_check(tmp_path: Path) -> 
     try:
         report = gate(
             tmp_path,
-            spec("env", lambda _ctx: release.wait()),
+            spec("env", lambda _ctx: release.wait(300)),  # released below; bounded if broken
             extra="checks: {env: {timeout_s: 0.1}}\n",
         )
     finally:
