@@ -49,11 +49,9 @@ def test_this_repository_passes_its_own_gate(tmp_path: Path) -> None:
     # A gate that ran nothing would also say GO: assert which checks ran and what they scanned.
     report = json.loads(report_file.read_text("utf-8"))
     assert report["status"] == "pass"
-    assert [(c["id"], c["status"]) for c in report["checks"]] == [
-        ("env", "pass"),
-        ("secrets", "pass"),
-    ]
-    env, secrets = (c["summary"] for c in report["checks"])
+    ran = [c for c in report["checks"] if c["status"] != "skipped"]
+    assert [(c["id"], c["status"]) for c in ran] == [("env", "pass"), ("secrets", "pass")]
+    env, secrets = (c["summary"] for c in ran)
 
     # env reads code under launchready.yml's code_paths: launchgate/ and .github/workflows.
     code = _git_lines(copy, "ls-files", "-z", "launchgate/*.py", ".github/workflows/*.yml")
