@@ -120,7 +120,8 @@ def _walk_issues(out: Outcome, domain: str, walk: SpfWalk, policy: EmailPolicy) 
         out.add(issue("email.spf-ptr", domain, f"The SPF record of {where} uses ptr.", key=where))
     for wanted in policy.includes:
         target = normalize_name(wanted.split(":", 1)[1] if ":" in wanted else wanted)
-        if target not in walk.included and not any(f.name == target for f in walk.failures):
+        # A failed lookup anywhere in the walk may hide the include below it: not judged then.
+        if target not in walk.included and not walk.failures:
             out.add(
                 issue(
                     "email.spf-include-missing",

@@ -32,7 +32,8 @@ async def check_dkim(resolver: Resolver, domain: str, selector: str) -> Outcome:
             issue(
                 "email.dkim-invalid",
                 domain,
-                f"{name} has {len(records)} key records; verifiers may pick either.",
+                f"DKIM selector {selector!r} of {domain}: {name} has {len(records)} key "
+                "records; verifiers may pick either.",
                 key=selector,
             )
         )

@@ -140,3 +140,33 @@ dns: {{resolvers: ["{server.address}"], drift: false}}
     result = run(tmp_path, text)
     (lookups,) = [f for f in result.findings if f.rule == "email.spf-too-many-lookups"]
     assert "needs at least" in lookups.message
+
+
+def test_declared_include_is_not_called_missing_when_part_of_the_walk_failed(
+    nsd, tmp_path: Path
+) -> None:
+    zones = {"mail.test": '@ IN TXT "v=spf1 include:_spf.refused.example -all"\n'}
+    server = nsd(zones)
+    text = f"""version: 1
+email:
+  domains: [mail.test]
+  spf: {{include: [_spf.provider.test]}}
+  require_mx: false
+dns: {{resolvers: ["{server.address}"], drift: false}}
+"""
+    rules = {f.rule for f in run(tmp_path, text).findings}
+    assert "email.spf-include-missing" not in rules
+    assert "dns.lookup-failed" in rules
+
+
+def test_two_key_records_for_one_selector(nsd, tmp_path: Path) -> None:
+    keys = ('s1._domainkey IN TXT "v=DKIM1; p=AAAA"', 's1._domainkey IN TXT "v=DKIM1; p=BBBB"')
+    zones = {"mail.test": "\n".join(keys)}
+    server = nsd(zones)
+    text = f"""version: 1
+email: {{domains: [mail.test], dkim_selectors: [s1], require_mx: false}}
+dns: {{resolvers: ["{server.address}"], drift: false}}
+"""
+    (dkim,) = [f for f in run(tmp_path, text).findings if f.rule.startswith("email.dkim")]
+    assert (dkim.rule, dkim.severity.value) == ("email.dkim-invalid", "high")
+    assert "selector 's1' of mail.test" in dkim.message and "2 key records" in dkim.message
