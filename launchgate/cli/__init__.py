@@ -10,10 +10,13 @@ import click
 
 from launchgate import __version__
 from launchgate.cli.action import action
+from launchgate.cli.audit import audit
 from launchgate.cli.dns import dns_command
 from launchgate.cli.env import env_command
 from launchgate.cli.execute import execute
+from launchgate.cli.handover import handover
 from launchgate.cli.init import init
+from launchgate.cli.monitors import monitors
 from launchgate.cli.options import ExitError
 from launchgate.cli.rules import rules
 from launchgate.cli.run import run
@@ -35,3 +38,6 @@ def main() -> None:
 
 for command in (run, env_command, secrets_command, dns_command, validate, init, rules, action):
     main.add_command(command)
+main.add_command(audit)
+main.add_command(handover)
+main.add_command(monitors)
