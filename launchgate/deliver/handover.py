@@ -38,6 +38,14 @@ class _Doc:
         self.lines.append("| " + " | ".join(head) + " |")
         self.lines.append("|" + "---|" * len(head))
         self.lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+        self.lines.append("")
+
+    def audit_gaps(self, audit: Audit, section: str, *families: str) -> None:
+        """The audit's gap risks of these families, placed in the section they belong to."""
+        wanted = {f"gap.{f}" for f in families}
+        for risk in audit.risks:
+            if risk.family in wanted:
+                self.gap(section, f"{cell(risk.title)}. {risk.fixes[0]}")
 
 
 def _text(value: Any) -> str:
@@ -60,7 +68,7 @@ def _observed(evidence: Evidence, check: str) -> bool:
     return run is not None and run.status in ("pass", "fail")
 
 
-def _accounts(doc: _Doc, ops: Mapping[str, Any]) -> None:
+def _accounts(doc: _Doc, ops: Mapping[str, Any], audit: Audit) -> None:
     doc.section("Owners and accounts")
     accounts = plan.items(ops, "accounts")
     if not accounts:
@@ -82,14 +90,10 @@ def _accounts(doc: _Doc, ops: Mapping[str, Any]) -> None:
         for a in sorted(accounts, key=lambda a: (str(a.get("kind")), str(a.get("provider"))))
     ]
     doc.table(["Kind", "Provider", "Owner", "Backup owner", "Where", "Domains"], rows)
-    for a in accounts:
-        if not a.get("owner"):
-            doc.gap(
-                "Owners and accounts", f"Name an `owner` for the {cell(a.get('provider'))} account."
-            )
+    doc.audit_gaps(audit, "Owners and accounts", "account-unowned", "no-registrar")
 
 
-def _domains(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: SavedState) -> None:
+def _domains(doc: _Doc, data: Mapping[str, Any], state: SavedState) -> None:
     doc.section("Domains and DNS records")
     domains = plan.items(data, "domains")
     seen = records_by_name(state.records)
@@ -117,8 +121,11 @@ def _domains(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: Save
             "No DNS snapshot in the state directory: run "
             "`launchgate run --only dns --state-dir .launchgate` (the nightly workflow does).",
         )
+
+
+def _redirects(doc: _Doc, data: Mapping[str, Any], evidence: Evidence) -> None:
     doc.section("Canonical URLs and redirects")
-    redirects = [d for d in domains if d.get("redirect_to")]
+    redirects = [d for d in plan.items(data, "domains") if d.get("redirect_to")]
     rows = [
         [str(d["name"]), str(d["redirect_to"])]
         for d in sorted(redirects, key=lambda d: str(d["name"]))
@@ -149,7 +156,7 @@ def _domains(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: Save
         )
 
 
-def _certificates(doc: _Doc, data: Mapping[str, Any], evidence: Evidence) -> None:
+def _certificates(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, audit: Audit) -> None:
     doc.section("Certificates")
     hosts = plan.web_hosts(data)
     if not hosts:
@@ -159,6 +166,7 @@ def _certificates(doc: _Doc, data: Mapping[str, Any], evidence: Evidence) -> Non
         )
         return
     owners = certificate_owners(data)
+    seen = _observed(evidence, "smoke") or _observed(evidence, "dns")
     expiry: dict[str, str] = {}
     for finding in evidence.findings:
         details = finding.get("details") or {}
@@ -170,20 +178,12 @@ def _certificates(doc: _Doc, data: Mapping[str, Any], evidence: Evidence) -> Non
         [
             h,
             owners.get(h, "nobody"),
-            expiry.get(
-                h, "not observed" if not _observed(evidence, "dns") else "valid, no warning"
-            ),
+            expiry.get(h, "no expiry warning in the last check" if seen else "not observed"),
         ]
         for h in hosts
     ]
     doc.table(["Host", "Certificate owner", "Expiry"], rows)
-    for host in hosts:
-        if host not in owners:
-            doc.gap(
-                "Certificates",
-                f"Add {cell(host)} to the `domains` of the account that renews its certificate, "
-                "with an `owner`.",
-            )
+    doc.audit_gaps(audit, "Certificates", "certificate-unowned")
 
 
 def _email(doc: _Doc, data: Mapping[str, Any], evidence: Evidence) -> None:
@@ -283,7 +283,9 @@ def _secrets(doc: _Doc, evidence: Evidence) -> None:
     doc.table(["Kind", "File", "Commit", "Rotation steps"], rows)
 
 
-def _routes(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: SavedState) -> None:
+def _routes(
+    doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: SavedState, audit: Audit
+) -> None:
     doc.section("Critical routes")
     routes = plan.routes(data)
     if not routes:
@@ -305,13 +307,14 @@ def _routes(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, state: Saved
                 f"{r.method} {r.url or r.spec.get('path')}",
                 f"{budget} ms" if budget else "default",
                 f"{p95:g} ms" if isinstance(p95, int | float) else "not measured",
-                "yes" if r.name in watched else "no",
+                "yes" if r.name in watched else ("no (write route)" if r.kind == "write" else "no"),
             ]
         )
     doc.table(["Route", "Request", "p95 budget", "Last p95", "Monitored"], rows)
+    doc.audit_gaps(audit, "Critical routes", "route-unmonitored")
 
 
-def _monitoring(doc: _Doc, data: Mapping[str, Any], ops: Mapping[str, Any]) -> None:
+def _monitoring(doc: _Doc, data: Mapping[str, Any], ops: Mapping[str, Any], audit: Audit) -> None:
     doc.section("Monitoring and alerts")
     checks = ", ".join(expected_checks(data))
     doc.lines += [
@@ -350,9 +353,10 @@ def _monitoring(doc: _Doc, data: Mapping[str, Any], ops: Mapping[str, Any]) -> N
         doc.table(["Alert", "Goes to", "Credential variable"], rows)
     else:
         doc.gap("Monitoring", "Add `operations.monitors.alerts` so an outage reaches a person.")
+    doc.audit_gaps(audit, "Monitoring", "slow-interval")
 
 
-def _steps(doc: _Doc, ops: Mapping[str, Any]) -> None:
+def _steps(doc: _Doc, ops: Mapping[str, Any], audit: Audit) -> None:
     for part, title in (("deploy", "Deploy"), ("rollback", "Rollback")):
         doc.section(title)
         step = plan.section(ops, part)
@@ -380,6 +384,7 @@ def _steps(doc: _Doc, ops: Mapping[str, Any]) -> None:
         for r in sorted(restores, key=lambda r: str(r.get("what")))
     ]
     doc.table(["Data", "Backups", "Steps", "Last rehearsed"], rows)
+    doc.audit_gaps(audit, "Restore data", "restore-untested")
 
 
 def _contacts(doc: _Doc, ops: Mapping[str, Any]) -> None:
@@ -420,15 +425,16 @@ def build_handover(
     ]
     if plan.base_url(data):
         doc.lines += ["", f"**Production:** {cell(plan.base_url(data))}"]
-    _accounts(doc, ops)
-    _domains(doc, data, evidence, state)
-    _certificates(doc, data, evidence)
+    _accounts(doc, ops, audit)
+    _domains(doc, data, state)
+    _redirects(doc, data, evidence)
+    _certificates(doc, data, evidence, audit)
     _email(doc, data, evidence)
     _env(doc, data)
     _secrets(doc, evidence)
-    _routes(doc, data, evidence, state)
-    _monitoring(doc, data, ops)
-    _steps(doc, ops)
+    _routes(doc, data, evidence, state, audit)
+    _monitoring(doc, data, ops, audit)
+    _steps(doc, ops, audit)
     _contacts(doc, ops)
     doc.section("Gaps")
     if doc.gaps:

@@ -1,0 +1,100 @@
+"""Findings -> risks: grouping by the pack's families and the ranking."""
+
+from __future__ import annotations
+
+from launchgate.deliver.knowledge import builtin_pack
+from launchgate.deliver.risks import MAX_EVIDENCE, evidence_line, risks_from_findings
+from launchgate.findings import Severity
+from tests.deliver.factories import finding
+
+PACK = builtin_pack()
+HEADERS = ["hsts-missing", "csp-missing", "missing-header", "frame-options", "referrer-policy"]
+
+
+def test_ten_missing_headers_on_one_host_are_one_risk() -> None:
+    findings = [
+        finding(f"smoke.{rule}", "low", url=f"https://www.shop.test/{page}")
+        for rule in HEADERS
+        for page in ("", "login")
+    ]
+    risks = risks_from_findings(findings, PACK)
+    assert len(risks) == 1
+    (risk,) = risks
+    assert risk.family == "security-headers"
+    assert risk.count == 10
+    assert risk.key == "www.shop.test"
+    assert risk.title == "Browser security headers are missing on www.shop.test (10)"
+    assert len(risk.evidence) == MAX_EVIDENCE + 1
+    assert risk.evidence[-1] == f"... and {10 - MAX_EVIDENCE} more"
+
+
+def test_same_family_on_two_hosts_is_two_risks() -> None:
+    findings = [
+        finding("smoke.hsts-missing", "low", url="https://www.shop.test/"),
+        finding("smoke.hsts-missing", "low", url="https://api.shop.test/"),
+    ]
+    assert sorted(r.key for r in risks_from_findings(findings, PACK)) == [
+        "api.shop.test",
+        "www.shop.test",
+    ]
+
+
+def test_a_risk_takes_its_worst_finding_severity() -> None:
+    findings = [
+        finding("smoke.hsts-missing", "low", url="https://www.shop.test/"),
+        finding("smoke.csp-missing", "high", url="https://www.shop.test/"),
+    ]
+    (risk,) = risks_from_findings(findings, PACK)
+    assert risk.severity is Severity.HIGH
+    assert risk.rules == ("smoke.csp-missing", "smoke.hsts-missing")
+
+
+def test_one_leaked_value_in_three_files_is_rotated_once() -> None:
+    same = {"scope": "tree", "redacted": "ghp_…a1b2"}
+    findings = [
+        finding("secrets.github-token", "blocker", path=p, details=same)
+        for p in ("a.py", "b.py", "c.py")
+    ]
+    findings.append(
+        finding("secrets.github-token", "blocker", path="d.py",
+                details={"scope": "tree", "redacted": "ghp_…zz99"})
+    )
+    risks = risks_from_findings(findings, PACK)
+    assert sorted(r.count for r in risks) == [1, 3]
+    assert {r.key for r in risks} == {"github-token"}
+
+
+def test_ranking_is_severity_then_pack_order_then_size() -> None:
+    findings = [
+        finding("perf.over-budget", "high", route="home"),
+        finding("smoke.status-mismatch", "high", route="login"),
+        finding("dns.dangling-cname", "blocker", domain="old.shop.test"),
+        finding("email.dmarc-missing", "medium", domain="shop.test"),
+        finding("smoke.hsts-missing", "high", url="https://a.test/"),
+        finding("smoke.csp-missing", "high", url="https://a.test/"),
+    ]
+    ranked = [r.family for r in risks_from_findings(findings, PACK)]
+    # blocker first; among the highs, the pack lists broken routes before headers before speed.
+    assert ranked == ["takeover", "route-broken", "security-headers", "slow", "email-auth"]
+
+
+def test_env_problems_of_one_variable_group_and_fixes_are_capped() -> None:
+    findings = [
+        finding("env.missing", "blocker", path="launchready.yml", remediation=f"set VAR{i}",
+                details={"variable": f"VAR{i}"})
+        for i in range(5)
+    ]
+    (risk,) = risks_from_findings(findings, PACK)
+    assert risk.title == "Configuration the app needs is missing (5 problems)"
+    assert risk.fixes[-1] == "... and 2 more like these"
+    assert len(risk.fixes) == 4
+
+
+def test_evidence_line_names_the_place_then_the_message() -> None:
+    line = evidence_line(
+        finding("secrets.x", path="app.py", message="key  in\nfile",
+                details={"scope": "history"}) | {"location": {"path": "app.py", "line": 3,
+                                                              "commit": "a" * 40}}
+    )
+    assert line == "app.py:3 commit aaaaaaaaaaaa: key in file"
+    assert evidence_line(finding("dns.x", domain="d.test", message="m")) == "d.test: m"
