@@ -39,7 +39,8 @@ operations:
   deploy: {command: fly deploy --remote-only}
   rollback: {command: fly releases rollback, runbook: docs/rollback.md}
   restore:
-    - {what: Postgres (orders), backups: "Fly volume snapshots, daily", steps: "fly postgres restore", last_tested: "2026-10-02"}
+    - {what: Postgres (orders), backups: "Fly volume snapshots, daily",
+       steps: "fly postgres restore", last_tested: "2026-10-02"}
     - {what: Uploads bucket, backups: S3 versioning, runbook: docs/restore-uploads.md}
   contacts:
     - {name: Ana Ruiz, role: on-call, email: ana@shop.test, github: anaruiz}
@@ -83,7 +84,8 @@ secrets:
   history: true
 routes:
   - {name: home, path: /, expect: {status: 200, contains: "Welcome to Shop"}, budget: {p95_ms: 400}}
-  - {name: health, url: "https://api.shop.test/api/health", expect: {status: [200, 204], not_contains: Traceback}, budget: {p95_ms: 200}}
+  - {name: health, url: "https://api.shop.test/api/health",
+     expect: {status: [200, 204], not_contains: Traceback}, budget: {p95_ms: 200}}
   - {name: login, path: /login, expect: {status: 200}}
   - name: account
     path: /api/me
@@ -91,7 +93,8 @@ routes:
     auth: {bearer_env: SMOKE_TOKEN}
     headers: {Accept: application/json}
     expect: {status: 200, content_type: application/json}
-  - {name: checkout, path: /api/checkout, method: POST, kind: write, body: '{"dry_run": true}', budget: {p95_ms: 900}}
+  - {name: checkout, path: /api/checkout, method: POST, kind: write, body: '{"dry_run": true}',
+     budget: {p95_ms: 900}}
 """
 
 

@@ -52,7 +52,9 @@ def test_go_when_nothing_reaches_fail_on() -> None:
 
 
 def test_a_high_risk_or_an_errored_check_is_no_go() -> None:
-    high = merge([("r", report([finding("smoke.cors-reflected-origin", "high", url="https://a/")]))])
+    high = merge(
+        [("r", report([finding("smoke.cors-reflected-origin", "high", url="https://a/")]))]
+    )
     assert not build_audit(FULL, high, PACK).go
     errored = merge([("r", report([], checks={"dns": "error"}))])
     audit = build_audit(FULL, errored, PACK)
@@ -61,8 +63,9 @@ def test_a_high_risk_or_an_errored_check_is_no_go() -> None:
 
 
 def test_fail_on_flag_beats_manifest_beats_reports() -> None:
-    evidence = merge([("r", report([finding("smoke.hsts-missing", "medium", url="https://a/")],
-                                   fail_on="low"))])
+    evidence = merge(
+        [("r", report([finding("smoke.hsts-missing", "medium", url="https://a/")], fail_on="low"))]
+    )
     assert build_audit(FULL, evidence, PACK).fail_on is Severity.HIGH
     undeclared = {k: v for k, v in FULL.items() if k != "fail_on"}
     assert build_audit(undeclared, evidence, PACK).fail_on is Severity.LOW
@@ -79,7 +82,9 @@ def test_expected_checks_follow_the_manifest_sections() -> None:
 def test_full_operations_leave_only_the_planted_gaps() -> None:
     gaps = {r.family: r for r in operations_gaps(FULL, PACK)}
     assert set(gaps) == {
-        "gap.restore-untested", "gap.route-unmonitored", "gap.certificate-unowned",
+        "gap.restore-untested",
+        "gap.route-unmonitored",
+        "gap.certificate-unowned",
         "gap.account-unowned",
     }
     # login and account are read routes outside monitors.routes; checkout is a write route.
@@ -105,8 +110,10 @@ def test_no_operations_is_one_risk_naming_every_missing_part() -> None:
         ({"restore": []}, "gap.no-restore"),
         ({"contacts": None}, "gap.no-contacts"),
         ({"monitors": None}, "gap.no-monitors"),
-        ({"monitors": {"interval": "10m", "alerts": [{"type": "slack", "webhook_env": "X"}]}},
-         "gap.slow-interval"),
+        (
+            {"monitors": {"interval": "10m", "alerts": [{"type": "slack", "webhook_env": "X"}]}},
+            "gap.slow-interval",
+        ),
         ({"monitors": {"interval": "5m"}}, "gap.no-alerts"),
     ],
 )

@@ -28,9 +28,7 @@ SNAPSHOT = {
 
 
 def _handover(data: dict[str, Any], evidence: Evidence, state: SavedState | None = None) -> str:
-    return build_handover(
-        data, evidence, state or SavedState(), build_audit(data, evidence, PACK)
-    )
+    return build_handover(data, evidence, state or SavedState(), build_audit(data, evidence, PACK))
 
 
 def _full() -> dict[str, Any]:
@@ -48,7 +46,9 @@ def test_full_handover_from_recorded_reports_and_state(
     assert "| www.shop.test | CNAME shop.fly.dev | CNAME shop.fly.dev. |" in text
     assert "| shop.test | — | A 192.0.2.10; MX 10 mx.shop.test. |" in text
     assert "| www.shop.test | Fly.io (Ben Ode) | 2026-12-08 |" in text
-    assert "| shop.test | medium: SPF needs 12 DNS lookups | ok | high: No DMARC record | ok |" in text
+    assert (
+        "| shop.test | medium: SPF needs 12 DNS lookups | ok | high: No DMARC record | ok |" in text
+    )
     # last p95 from the perf report, and from the perf history when the report has none
     assert "| home | GET https://www.shop.test/ | 400 ms | 912.4 ms | yes |" in text
     assert "| login | GET https://www.shop.test/login | default | 81.5 ms | no |" in text
@@ -95,9 +95,19 @@ def test_every_empty_section_is_a_gap_with_how_to_fill_it() -> None:
     text = _handover({"version": 1}, Evidence())
     gaps = text.split("## Gaps\n", 1)[1]
     for section in (
-        "Owners and accounts", "Domains and DNS records", "Canonical URLs and redirects",
-        "Certificates", "Email authentication", "Environment variables", "Secrets in history",
-        "Critical routes", "Monitoring", "Deploy", "Rollback", "Restore data", "Support contacts",
+        "Owners and accounts",
+        "Domains and DNS records",
+        "Canonical URLs and redirects",
+        "Certificates",
+        "Email authentication",
+        "Environment variables",
+        "Secrets in history",
+        "Critical routes",
+        "Monitoring",
+        "Deploy",
+        "Rollback",
+        "Restore data",
+        "Support contacts",
     ):
         assert f"- **{section}:** " in gaps, section
     assert text.count("> **Gap:**") == gaps.count("\n- **")

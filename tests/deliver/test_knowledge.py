@@ -43,9 +43,19 @@ def test_unknown_rule_falls_to_the_catch_all() -> None:
 
 def test_every_gap_the_audit_uses_has_words() -> None:
     for gap in (
-        "no-operations", "no-rollback", "no-deploy", "no-restore", "restore-untested",
-        "no-contacts", "no-monitors", "no-alerts", "route-unmonitored", "slow-interval",
-        "certificate-unowned", "account-unowned", "no-registrar",
+        "no-operations",
+        "no-rollback",
+        "no-deploy",
+        "no-restore",
+        "restore-untested",
+        "no-contacts",
+        "no-monitors",
+        "no-alerts",
+        "route-unmonitored",
+        "slow-interval",
+        "certificate-unowned",
+        "account-unowned",
+        "no-registrar",
     ):
         text = PACK.gap(gap)
         assert text.title and text.impact and text.fix
@@ -53,8 +63,14 @@ def test_every_gap_the_audit_uses_has_words() -> None:
 
 
 def _pack(**family: object) -> dict[str, object]:
-    base = {"id": "x", "match": ["x.*"], "group_by": "host", "title": "t", "impact": "i",
-            "effort": "minutes"}
+    base = {
+        "id": "x",
+        "match": ["x.*"],
+        "group_by": "host",
+        "title": "t",
+        "impact": "i",
+        "effort": "minutes",
+    }
     return {"kind": "impact", "families": [{**base, **family}], "gaps": []}
 
 
@@ -82,5 +98,5 @@ def test_wrong_kind_duplicates_and_bad_yaml(tmp_path: Path) -> None:
         parse_pack(doubled, "p.yml")
     bad = tmp_path / "bad.yml"
     bad.write_text("families: [\n")
-    with pytest.raises(ImpactPackError, match="bad.yml: cannot read"):
+    with pytest.raises(ImpactPackError, match=r"bad\.yml: cannot read"):
         load_pack(bad)

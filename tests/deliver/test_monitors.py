@@ -24,21 +24,59 @@ from launchgate.deliver.monitors import gatus, gatus_literal, upptime, upptime_s
 from tests.deliver.conftest import MANIFEST, OPERATIONS
 
 GATUS_ENDPOINT_FIELDS = {
-    "enabled", "name", "group", "url", "method", "conditions", "interval", "graphql", "body",
-    "headers", "dns", "ssh", "alerts", "maintenance-windows", "client", "ui", "extra-labels",
+    "enabled",
+    "name",
+    "group",
+    "url",
+    "method",
+    "conditions",
+    "interval",
+    "graphql",
+    "body",
+    "headers",
+    "dns",
+    "ssh",
+    "alerts",
+    "maintenance-windows",
+    "client",
+    "ui",
+    "extra-labels",
 }
 GATUS_ALERT_FIELDS = {
-    "type", "enabled", "failure-threshold", "success-threshold", "send-on-resolved", "description",
+    "type",
+    "enabled",
+    "failure-threshold",
+    "success-threshold",
+    "send-on-resolved",
+    "description",
 }
 GATUS_EMAIL_FIELDS = {"from", "username", "password", "host", "port", "to", "client", "overrides"}
 GATUS_CONDITION = re.compile(
     r"^\[(STATUS|RESPONSE_TIME|BODY|CERTIFICATE_EXPIRATION)\] (==|!=|<|>|<=|>=) \S.*$"
 )
-UPPTIME_TOP = {"owner", "repo", "sites", "assignees", "workflowSchedule", "status-website",
-               "user-agent"}
+UPPTIME_TOP = {
+    "owner",
+    "repo",
+    "sites",
+    "assignees",
+    "workflowSchedule",
+    "status-website",
+    "user-agent",
+}
 UPPTIME_SITE_FIELDS = {
-    "name", "url", "method", "headers", "body", "icon", "expectedStatusCodes", "maxResponseTime",
-    "__dangerous__body_down", "__dangerous__body_degraded", "assignees", "check", "port",
+    "name",
+    "url",
+    "method",
+    "headers",
+    "body",
+    "icon",
+    "expectedStatusCodes",
+    "maxResponseTime",
+    "__dangerous__body_down",
+    "__dangerous__body_degraded",
+    "assignees",
+    "check",
+    "port",
 }
 
 
@@ -88,10 +126,18 @@ def test_gatus_maps_each_route_field() -> None:
         "[CERTIFICATE_EXPIRATION] > 336h",  # the 14-day default
     ]
     assert home["alerts"] == [
-        {"type": "email", "failure-threshold": 2, "send-on-resolved": True,
-         "description": "home is failing"},
-        {"type": "slack", "failure-threshold": 2, "send-on-resolved": True,
-         "description": "home is failing"},
+        {
+            "type": "email",
+            "failure-threshold": 2,
+            "send-on-resolved": True,
+            "description": "home is failing",
+        },
+        {
+            "type": "slack",
+            "failure-threshold": 2,
+            "send-on-resolved": True,
+            "description": "home is failing",
+        },
     ]
 
 
@@ -152,11 +198,19 @@ def test_upptime_maps_each_route_field() -> None:
     home, health = config["sites"]
     for site in config["sites"]:
         assert set(site) <= UPPTIME_SITE_FIELDS
-    assert home == {"name": "home", "url": "https://www.shop.test/",
-                    "expectedStatusCodes": [200], "maxResponseTime": 400}
-    assert health == {"name": "health", "url": "https://api.shop.test/api/health",
-                      "expectedStatusCodes": [200, 204], "maxResponseTime": 200,
-                      "__dangerous__body_down": "Traceback"}
+    assert home == {
+        "name": "home",
+        "url": "https://www.shop.test/",
+        "expectedStatusCodes": [200],
+        "maxResponseTime": 400,
+    }
+    assert health == {
+        "name": "health",
+        "url": "https://api.shop.test/api/health",
+        "expectedStatusCodes": [200, 204],
+        "maxResponseTime": 200,
+        "__dangerous__body_down": "Traceback",
+    }
     assert "interval 2m is faster than GitHub schedules allow; Upptime runs every 5m" in (
         generated.notes
     )

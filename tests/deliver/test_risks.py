@@ -56,8 +56,12 @@ def test_one_leaked_value_in_three_files_is_rotated_once() -> None:
         for p in ("a.py", "b.py", "c.py")
     ]
     findings.append(
-        finding("secrets.github-token", "blocker", path="d.py",
-                details={"scope": "tree", "redacted": "ghp_…zz99"})
+        finding(
+            "secrets.github-token",
+            "blocker",
+            path="d.py",
+            details={"scope": "tree", "redacted": "ghp_…zz99"},
+        )
     )
     risks = risks_from_findings(findings, PACK)
     assert sorted(r.count for r in risks) == [1, 3]
@@ -80,8 +84,13 @@ def test_ranking_is_severity_then_pack_order_then_size() -> None:
 
 def test_env_problems_of_one_variable_group_and_fixes_are_capped() -> None:
     findings = [
-        finding("env.missing", "blocker", path="launchready.yml", remediation=f"set VAR{i}",
-                details={"variable": f"VAR{i}"})
+        finding(
+            "env.missing",
+            "blocker",
+            path="launchready.yml",
+            remediation=f"set VAR{i}",
+            details={"variable": f"VAR{i}"},
+        )
         for i in range(5)
     ]
     (risk,) = risks_from_findings(findings, PACK)
@@ -92,9 +101,8 @@ def test_env_problems_of_one_variable_group_and_fixes_are_capped() -> None:
 
 def test_evidence_line_names_the_place_then_the_message() -> None:
     line = evidence_line(
-        finding("secrets.x", path="app.py", message="key  in\nfile",
-                details={"scope": "history"}) | {"location": {"path": "app.py", "line": 3,
-                                                              "commit": "a" * 40}}
+        finding("secrets.x", path="app.py", message="key  in\nfile", details={"scope": "history"})
+        | {"location": {"path": "app.py", "line": 3, "commit": "a" * 40}}
     )
     assert line == "app.py:3 commit aaaaaaaaaaaa: key in file"
     assert evidence_line(finding("dns.x", domain="d.test", message="m")) == "d.test: m"
