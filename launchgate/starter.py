@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from launchgate.deliver.detect import operations_lines
+
 BUILD_DIRS = ("dist", "build", "out", ".next/static", "public/build")
 VENDOR_DIRS = ("vendor", "third_party", "node_modules")
 _URL_IN_WORKFLOW = re.compile(r"^\s*url:\s*['\"]?(https://[^\s'\"$]+)", re.MULTILINE)
@@ -163,6 +165,7 @@ def starter_manifest(root: Path) -> str:
         f"#   domains: [{domain or 'example.com'}]",
         "#   dkim_selectors: [google]",
         "",
+        *operations_lines(root, _flow),
         "# Accepted findings, each with a reason:",
         "# suppress:",
         "#   - {rule: secrets.generic-password, path: 'tests/fixtures/**', reason: test data}",

@@ -15,6 +15,7 @@ from launchgate.cli.options import (
     _severity,
     guard,
     load_for_command,
+    manifest_option,
     selection_options,
     split_words,
 )
@@ -27,13 +28,7 @@ FORMATS = ("text", "markdown", "html")
 @click.command(name="audit")
 @selection_options
 @evidence_options
-@click.option(
-    "--manifest",
-    "-m",
-    type=click.Path(path_type=Path),
-    envvar="LAUNCHGATE_MANIFEST",
-    help="Manifest file [default: ./launchready.yml].",
-)
+@manifest_option()
 @click.option(
     "--format",
     "-f",

@@ -8,18 +8,12 @@ from pathlib import Path
 import click
 
 from launchgate.cli.deliver_options import collect, evidence_options
-from launchgate.cli.options import EXIT_FAIL, guard, load_for_command, write_file
+from launchgate.cli.options import EXIT_FAIL, guard, load_for_command, manifest_option, write_file
 
 
 @click.command(name="handover")
 @evidence_options
-@click.option(
-    "--manifest",
-    "-m",
-    type=click.Path(path_type=Path),
-    envvar="LAUNCHGATE_MANIFEST",
-    help="Manifest file [default: ./launchready.yml].",
-)
+@manifest_option()
 @click.option(
     "--output",
     "-o",

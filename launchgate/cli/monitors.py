@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from launchgate.cli.deliver_options import write_or_echo
-from launchgate.cli.options import ExitError, guard, load_for_command
+from launchgate.cli.options import ExitError, guard, load_for_command, manifest_option
 
 
 @click.command(name="monitors")
@@ -19,13 +19,7 @@ from launchgate.cli.options import ExitError, guard, load_for_command
     required=True,
     help="gatus: a Gatus config.yaml; upptime: an Upptime .upptimerc.yml.",
 )
-@click.option(
-    "--manifest",
-    "-m",
-    type=click.Path(path_type=Path),
-    envvar="LAUNCHGATE_MANIFEST",
-    help="Manifest file [default: ./launchready.yml].",
-)
+@manifest_option()
 @click.option(
     "--output",
     "-o",

@@ -1,8 +1,9 @@
 """The audit: go/no-go first, then every risk ranked by launch impact (pure; no I/O).
 
 NO-GO when a risk reaches ``fail_on`` or a check could not run (could not check is never a
-pass). A check the manifest calls for that did not run at all is named beside the verdict, so
-"GO" never silently means "GO on half the evidence".
+pass). A check the manifest calls for that did not run (absent, or a skipped row) is named
+beside the verdict, so "GO" never silently means "GO on half the evidence"; and when no check
+ran at all the verdict is SKIPPED, never GO.
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def verdict_line(
-    go: bool, counts: Mapping[str, int], errored: list[str], not_run: list[str]
+    go: bool,
+    counts: Mapping[str, int],
+    errored: list[str],
+    not_run: list[str],
+    checked: bool = True,
 ) -> str:
-    """``NO-GO: 2 launch blockers, 1 high; dns could not run`` or ``GO: no risk ...``."""
+    """``NO-GO: 2 launch blockers, 1 high; could not run: dns``, ``GO: no risk ...``, or
+    ``SKIPPED: nothing was checked; ...`` when no check ran and no gap blocks the launch."""
     parts = []
     for sev in SEVERITIES:
         n = counts.get(sev.value, 0)
@@ -71,6 +77,8 @@ def verdict_line(
         text += f"; could not run: {', '.join(errored)}"
     if not_run:
         text += f"; not checked: {', '.join(not_run)}"
+    if not go and not checked:
+        return f"SKIPPED: nothing was checked; {text}"
     return f"{'GO' if go else 'NO-GO'}: {text}"
 
 
@@ -89,8 +97,10 @@ def build_audit(
     )
     risks = rank([*risks_from_findings(evidence.findings, pack), *operations_gaps(data, pack)])
     errored = sorted(c.id for c in evidence.errored)
-    not_run = [c for c in expected_checks(data) if c not in evidence.checks]
-    go = not errored and not any(r.severity.at_least(threshold) for r in risks)
+    ran = {c.id for c in evidence.checks.values() if c.status != "skipped" and c.id != "manifest"}
+    not_run = [c for c in expected_checks(data) if c not in ran]
+    blocked = any(r.severity.at_least(threshold) for r in risks)
+    go = bool(ran) and not errored and not blocked
     counts = {s.value: 0 for s in SEVERITIES}
     for risk in risks:
         counts[risk.severity.value] += 1
@@ -98,7 +108,7 @@ def build_audit(
     return Audit(
         project=str(project) if project else "this project",
         go=go,
-        verdict=verdict_line(go, counts, errored, not_run),
+        verdict=verdict_line(go, counts, errored, not_run, checked=bool(ran) or blocked),
         fail_on=threshold,
         risks=tuple(risks),
         checks=tuple(evidence.checks[c] for c in sorted(evidence.checks)),

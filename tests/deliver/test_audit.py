@@ -40,6 +40,21 @@ def test_verdict_line_is_pinned() -> None:
     )
     assert verdict_line(True, {"blocker": 1}, [], []) == "GO: 1 launch blocker"
     assert verdict_line(True, {"info": 2}, [], []) == "GO: no risk above info"
+    assert verdict_line(False, {}, [], ["env"], checked=False) == (
+        "SKIPPED: nothing was checked; no risk above info; not checked: env"
+    )
+
+
+def test_nothing_checked_is_never_go() -> None:
+    skipped = merge([("r", report([], checks={"smoke": "skipped", "manifest": "pass"}))])
+    audit = build_audit(FULL, skipped, PACK)
+    assert not audit.go
+    assert audit.verdict == (
+        "SKIPPED: nothing was checked; 3 medium, 1 low; not checked: env, secrets, smoke, perf, dns"
+    )
+    # a gap at fail_on still makes it a NO-GO, with or without evidence
+    data = _data(rollback=None)
+    assert build_audit(data, skipped, PACK).verdict.startswith("NO-GO: 1 high")
 
 
 def test_go_when_nothing_reaches_fail_on() -> None:
