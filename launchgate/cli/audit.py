@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from launchgate.cli.deliver_options import collect, evidence_options, write_or_echo
+from launchgate.cli.deliver_options import collect, evidence_options, output_option, write_or_echo
 from launchgate.cli.options import (
     EXIT_FAIL,
     EXIT_PASS,
@@ -21,6 +21,9 @@ from launchgate.cli.options import (
 )
 from launchgate.findings import Severity
 from launchgate.runner import RunOptions
+
+if TYPE_CHECKING:
+    from launchgate.deliver.audit import Audit
 
 FORMATS = ("text", "markdown", "html")
 
@@ -39,12 +42,7 @@ FORMATS = ("text", "markdown", "html")
     help="text for a terminal, markdown for an issue or PR, html "
     "for one self-contained page (phone friendly).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Write the audit to this file instead of standard output.",
-)
+@output_option("Write the audit to this file instead of standard output.")
 @click.option(
     "--fail-on",
     callback=_severity,
@@ -62,11 +60,6 @@ FORMATS = ("text", "markdown", "html")
     envvar="LAUNCHGATE_BASE_URL",
     help="Base URL of the release when running the checks.",
 )
-@click.option(
-    "--allow-errors",
-    is_flag=True,
-    help="When running the checks, one that cannot run does not stop the audit.",
-)
 @guard
 def audit(
     only: tuple[str, ...],
@@ -79,14 +72,13 @@ def audit(
     fail_on: Severity | None,
     environment: str | None,
     base_url: str | None,
-    allow_errors: bool,
-    **_: Any,
 ) -> None:
     """Rank what stands between this project and launch: GO or NO-GO first, then each risk
     with what customers would see, the evidence, the fix and the effort.
 
-    Runs the configured checks, or reads their JSON reports with --from. Exit code 0 for GO,
-    1 for NO-GO, 2 for a usage or input error.
+    Runs the configured checks, or reads their JSON reports with --from. A check that could not
+    run makes it NO-GO (could not check is never a pass). Exit code 0 for GO, 1 for NO-GO (or
+    nothing checked), 2 for a usage or input error.
     """
     from launchgate.deliver.audit import build_audit
     from launchgate.deliver.knowledge import builtin_pack
@@ -97,7 +89,6 @@ def audit(
         skip=split_words(skip),
         fail_on=fail_on,
         params={"environment": environment, "base_url": base_url},
-        errors_fail=not allow_errors,
         state_dir=state_dir,
     )
     evidence = collect(loaded, reports, None if reports else options)
@@ -108,9 +99,9 @@ def audit(
     sys.exit(EXIT_PASS if result.go else EXIT_FAIL)
 
 
-def _render(fmt: str, result: Any) -> str:
+def _render(fmt: str, result: Audit) -> str:
     from launchgate.deliver.html import render_html
     from launchgate.deliver.render import render_markdown, render_text
 
     renderers = {"text": render_text, "markdown": render_markdown, "html": render_html}
-    return str(renderers[fmt](result))
+    return renderers[fmt](result)

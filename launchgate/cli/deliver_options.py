@@ -1,8 +1,9 @@
-"""Options shared by the deliverable commands (audit, handover): reports to read, state, output."""
+"""Options shared by the deliverable commands (audit, handover, monitors)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -32,6 +33,10 @@ def evidence_options(func: F) -> F:
         "several. For a check in more than one, the last file wins.",
     )(func)
     return func
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--output", "-o", type=click.Path(path_type=Path), help=help_text)
 
 
 def collect(manifest: Manifest, reports: tuple[Path, ...], options: RunOptions | None) -> Evidence:

@@ -7,19 +7,14 @@ from pathlib import Path
 
 import click
 
-from launchgate.cli.deliver_options import collect, evidence_options
+from launchgate.cli.deliver_options import collect, evidence_options, output_option
 from launchgate.cli.options import EXIT_FAIL, guard, load_for_command, manifest_option, write_file
 
 
 @click.command(name="handover")
 @evidence_options
 @manifest_option()
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Where to write it [default: HANDOVER.md next to the manifest]; - for stdout.",
-)
+@output_option("Where to write it [default: HANDOVER.md next to the manifest]; - for stdout.")
 @click.option(
     "--check",
     "check_only",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from launchgate.cli.deliver_options import write_or_echo
+from launchgate.cli.deliver_options import output_option, write_or_echo
 from launchgate.cli.options import ExitError, guard, load_for_command, manifest_option
 
 
@@ -20,12 +20,7 @@ from launchgate.cli.options import ExitError, guard, load_for_command, manifest_
     help="gatus: a Gatus config.yaml; upptime: an Upptime .upptimerc.yml.",
 )
 @manifest_option()
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Write the configuration here instead of standard output.",
-)
+@output_option("Write the configuration here instead of standard output.")
 @guard
 def monitors(fmt: str, manifest: Path | None, output: Path | None) -> None:
     """Write an uptime monitor configuration: one check per critical route (status, body,
