@@ -16,6 +16,7 @@ from launchgate.deliver import plan
 from launchgate.deliver.audit import Audit, expected_checks
 from launchgate.deliver.evidence import Evidence
 from launchgate.deliver.gaps import certificate_owners
+from launchgate.deliver.risks import location_host
 from launchgate.deliver.state import SavedState, records_by_name
 from launchgate.report.github_summary import cell
 
@@ -170,10 +171,9 @@ def _certificates(doc: _Doc, data: Mapping[str, Any], evidence: Evidence, audit:
     expiry: dict[str, str] = {}
     for finding in evidence.findings:
         details = finding.get("details") or {}
-        host = (finding.get("location") or {}).get("domain")
-        for key in ("not_after", "expires", "expiry"):
-            if host and isinstance(details.get(key), str):
-                expiry[str(host).lower()] = details[key]
+        host = location_host(finding.get("location") or {})
+        if host and isinstance(details.get("not_after"), str):
+            expiry[host.lower()] = details["not_after"][:10]  # the ISO date
     rows = [
         [
             h,

@@ -43,7 +43,8 @@ class Risk:
         return (-self.severity.rank, gap_last, self.order, -self.count, self.title, self.id)
 
 
-def _host(location: Mapping[str, Any]) -> str | None:
+def location_host(location: Mapping[str, Any]) -> str | None:
+    """The host a finding is about: of its URL, else its domain."""
     url = location.get("url")
     if isinstance(url, str) and url:
         try:
@@ -63,11 +64,11 @@ def group_key(family: Family, finding: Mapping[str, Any]) -> tuple[str, str]:
     rule = str(finding["rule"])
     how = family.group_by
     if how == "host":
-        shown = _host(location) or location.get("route") or "the site"
+        shown = location_host(location) or location.get("route") or "the site"
     elif how == "domain":
-        shown = location.get("domain") or _host(location) or "the domain"
+        shown = location.get("domain") or location_host(location) or "the domain"
     elif how == "route":
-        shown = location.get("route") or location.get("url") or _host(location) or "a route"
+        shown = location.get("route") or location.get("url") or location_host(location) or "a route"
     elif how == "path":
         shown = location.get("path") or "the repository"
     elif how == "variable":
