@@ -15,7 +15,7 @@ from typing import Any
 
 from launchgate.store import Store
 
-DNS_KEY = "dns-snapshot"
+DNS_KEY = "dns-snapshot"  # launchgate.dnscheck.drift.SNAPSHOT_KEY
 PERF_KEY = "perf-history"
 
 
@@ -26,16 +26,10 @@ class SavedState:
 
 
 def _records(stored: Any) -> dict[str, list[str]]:
-    if not isinstance(stored, Mapping) or stored.get("version") != 1:
-        return {}
-    records = stored.get("records")
-    if not isinstance(records, Mapping):
-        return {}
-    return {
-        str(k): sorted(str(v) for v in values)
-        for k, values in sorted(records.items())
-        if isinstance(values, list)
-    }
+    """The dns check's own reader, sorted for a deterministic handover."""
+    from launchgate.dnscheck.drift import read_snapshot
+
+    return {key: sorted(values) for key, values in sorted(read_snapshot(stored).items())}
 
 
 def _last_p95(stored: Any) -> dict[str, float]:
