@@ -160,6 +160,13 @@ class RouteMetric:
     p95_ms: float
     budget_p95_ms: float | None = None
     baseline_p95_ms: float | None = None
+    # Distribution-free 95% bounds of p95 (None: unbounded with this many samples).
+    p95_low_ms: float | None = None
+    p95_high_ms: float | None = None
+    # True when the budget is the launch default (reads 500 ms, writes 900 ms), not declared.
+    budget_default: bool | None = None
+    errors: int | None = None
+    verdict: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

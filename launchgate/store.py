@@ -1,15 +1,18 @@
 """Previous runs: perf baselines and DNS snapshots as small JSON files in a state directory.
 
 One file per key so CI caches and artifacts can carry them between runs; writes are atomic so
-an interrupted run never leaves a half-written baseline behind.
+an interrupted run never leaves a half-written baseline behind, and :meth:`Store.update` holds a
+lock around read-modify-write so two runs sharing a state directory do not lose each other's data.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +46,21 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def update(self, key: str, change: Callable[[Any], Any]) -> Any:
+        """Replace the value with ``change(current)`` under an exclusive lock; return the new one.
+
+        The lock is an advisory ``flock`` on a sibling ``.<key>.lock`` file, so concurrent writers
+        (two workflows on one runner, parallel test processes) apply their changes one after the
+        other instead of the last writer silently dropping the other's.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock_path = self.directory / f".{self._file(key).stem}.lock"
+        with open(lock_path, "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                value = change(self.get(key))
+                self.put(key, value)
+                return value
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)

@@ -1,0 +1,227 @@
+"""Turn one route's observations into findings, a table row and a verdict word.
+
+The same judge serves launchgate's own samples and a k6 summary: with samples, bounds and rank
+tests come from them; from k6 (statistics only) the p95 lower bound is k6's p90 when the sample
+count makes that conservative, and the rank test is replaced by a large-sample condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from launchgate.findings import Finding, Location, RouteMetric, Severity, fingerprint_of
+from launchgate.perf.history import Baseline
+from launchgate.perf.stats import summarize
+from launchgate.perf.verdict import (
+    MIN_SAMPLES,
+    Budget,
+    BudgetVerdict,
+    RegressionPolicy,
+    budget_verdict,
+    error_rate_exceeded,
+    likely_severity,
+    regression_verdict,
+    too_few_samples,
+)
+
+CHECK = "perf"
+OVER = "perf.over-budget"
+LIKELY_OVER = "perf.likely-over-budget"
+REGRESSION = "perf.regression"
+ERRORS = "perf.error-rate"
+NO_SAMPLES = "perf.no-samples"
+FEW_SAMPLES = "perf.few-samples"
+# Without samples (k6 import) p95 is trusted as a regression signal only from this many requests.
+K6_MIN_REQUESTS = 200
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What was measured for a route. ``samples`` is empty for a k6 import."""
+
+    route: str
+    url: str | None
+    count: int
+    p50: float
+    p95: float
+    p95_low: float | None
+    p95_high: float | None
+    errors: int = 0
+    attempts: int = 0
+    samples: tuple[float, ...] = ()
+    stopped: str | None = None
+
+    @classmethod
+    def from_samples(
+        cls,
+        route: str,
+        url: str,
+        samples: Sequence[float],
+        errors: int,
+        stopped: str | None = None,
+    ) -> Observed | None:
+        """None when there is no successful sample to compute anything from."""
+        if not samples:
+            return None
+        s = summarize(samples)
+        return cls(
+            route=route,
+            url=url,
+            count=s.count,
+            p50=s.p50,
+            p95=s.p95,
+            p95_low=s.p95_low,
+            p95_high=s.p95_high,
+            errors=errors,
+            attempts=s.count + errors,
+            samples=tuple(samples),
+            stopped=stopped,
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str
+    findings: tuple[Finding, ...]
+    metric: RouteMetric
+    # A finding that would fail the gate: re-measure once before it counts.
+    suspected: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _finding(
+    rule: str, severity: Severity, obs: Observed, title: str, message: str, fix: str
+) -> Finding:
+    return Finding(
+        check=CHECK,
+        rule=rule,
+        severity=severity,
+        title=f"{obs.route}: {title}",
+        message=message,
+        location=Location(route=obs.route, url=obs.url),
+        remediation=fix,
+        fingerprint=fingerprint_of(CHECK, rule, obs.route),
+    )
+
+
+def _interval(obs: Observed) -> str:
+    low = "?" if obs.p95_low is None else f"{obs.p95_low:.1f}"
+    high = "unbounded" if obs.p95_high is None else f"{obs.p95_high:.1f}"
+    return f"95% bounds {low} to {high} ms"
+
+
+def _budget_findings(obs: Observed, budget: Budget) -> tuple[BudgetVerdict, list[Finding]]:
+    verdict = budget_verdict(obs.p95, obs.p95_low, budget.p95_ms)
+    over_by = obs.p95 - budget.p95_ms
+    fix = "Profile the route (queries, N+1, cold caches) or agree on a larger budget."
+    if verdict is BudgetVerdict.OVER:
+        message = (
+            f"p95 {obs.p95:.1f} ms over the {budget.describe()} budget by {over_by:.1f} ms; "
+            f"even the lower bound is over ({_interval(obs)}, {obs.count} samples)."
+        )
+        return verdict, [_finding(OVER, budget.severity, obs, "over budget", message, fix)]
+    if verdict is BudgetVerdict.LIKELY_OVER:
+        message = (
+            f"p95 {obs.p95:.1f} ms is over the {budget.describe()} budget, but within the "
+            f"uncertainty of {obs.count} samples ({_interval(obs)}): likely, not proven."
+        )
+        severity = likely_severity(budget.severity)
+        return verdict, [_finding(LIKELY_OVER, severity, obs, "likely over budget", message, fix)]
+    return verdict, []
+
+
+def _regression(
+    obs: Observed, baseline: Baseline, policy: RegressionPolicy, severity: Severity
+) -> Finding | None:
+    if obs.samples and baseline.samples:
+        result = regression_verdict(obs.samples, baseline.samples, baseline.p95_ms, policy)
+        regressed, ratio, delta = result.regressed, result.ratio, result.delta_ms
+        evidence = f"rank tests p={min(result.p_shift, result.p_tail):.2g}"
+    else:
+        delta = obs.p95 - baseline.p95_ms
+        ratio = obs.p95 / baseline.p95_ms if baseline.p95_ms > 0 else float("inf")
+        large = obs.count >= K6_MIN_REQUESTS
+        regressed = large and ratio > policy.max_ratio and delta > policy.min_delta_ms
+        evidence = f"{obs.count} requests, no samples for a rank test"
+    if not regressed:
+        return None
+    message = (
+        f"p95 {obs.p95:.1f} ms is {ratio:.2f}x the baseline {baseline.p95_ms:.1f} ms "
+        f"(+{delta:.1f} ms; limits {policy.max_ratio:g}x and +{policy.min_delta_ms:g} ms) over "
+        f"the last {baseline.runs} good runs; {evidence}."
+    )
+    fix = "Compare with the commits of the baseline runs; revert or fix the slowdown."
+    return _finding(REGRESSION, severity, obs, "slower than the last good runs", message, fix)
+
+
+def judge(
+    obs: Observed,
+    budget: Budget,
+    baseline: Baseline | None,
+    policy: RegressionPolicy,
+    error_threshold: float,
+) -> Outcome:
+    """Findings, metric row and verdict word for one measured route."""
+    verdict, findings = _budget_findings(obs, budget)
+    words = [] if verdict is BudgetVerdict.WITHIN else [verdict.value]
+    suspected = verdict is BudgetVerdict.OVER
+    if baseline is not None:
+        regression = _regression(obs, baseline, policy, budget.severity)
+        if regression is not None:
+            findings.append(regression)
+            words.append("regression")
+            suspected = True
+    if error_rate_exceeded(obs.errors, obs.attempts, error_threshold):
+        message = (
+            f"{obs.errors} of {obs.attempts} requests failed ({obs.errors / obs.attempts:.1%}; "
+            f"threshold {error_threshold:.0%}). Failed requests are not latency samples."
+        )
+        fix = "Check the route's logs for the failing requests before trusting its latency."
+        findings.append(_finding(ERRORS, Severity.HIGH, obs, "error rate", message, fix))
+        words.append("errors")
+        suspected = True
+    notes = []
+    if too_few_samples(obs.count):
+        notes.append(
+            f"{obs.count} samples: fewer than {MIN_SAMPLES} cannot bound p95 from above at 95% "
+            "confidence, so budget verdicts are weaker"
+        )
+    if obs.stopped:
+        notes.append(f"sampling stopped early ({obs.stopped})")
+    metric = RouteMetric(
+        route=obs.route,
+        samples=obs.count,
+        p50_ms=round(obs.p50, 2),
+        p95_ms=round(obs.p95, 2),
+        budget_p95_ms=budget.p95_ms,
+        baseline_p95_ms=None if baseline is None else round(baseline.p95_ms, 2),
+        p95_low_ms=None if obs.p95_low is None else round(obs.p95_low, 2),
+        p95_high_ms=None if obs.p95_high is None else round(obs.p95_high, 2),
+        budget_default=budget.default,
+        errors=obs.errors,
+        verdict=", ".join(words) or "ok",
+    )
+    return Outcome(
+        verdict=metric.verdict or "ok",
+        findings=tuple(findings),
+        metric=metric,
+        suspected=suspected,
+        notes=tuple(notes),
+    )
+
+
+def no_samples(route: str, url: str | None, errors: int, reason: str | None) -> Finding:
+    """Every request failed (or none could be made): an error finding, never a pass."""
+    obs = Observed(route=route, url=url, count=0, p50=0.0, p95=0.0, p95_low=None, p95_high=None)
+    detail = f"all {errors} requests failed" if errors else "no request could be made"
+    if reason:
+        detail += f" ({reason})"
+    return _finding(
+        NO_SAMPLES,
+        Severity.HIGH,
+        obs,
+        "no latency samples",
+        f"Nothing was measured: {detail}. A route with no samples cannot pass a latency gate.",
+        "Make the route answer (see the smoke check) and run perf again.",
+    )

@@ -1,0 +1,206 @@
+"""Timed requests against one route: warm-up, then N samples at a fixed concurrency.
+
+Measurement honesty, because a gate is only as good as its clock:
+
+* threads with one synchronous client each (the async client adds milliseconds at p95 under
+  concurrency), clients made by the caller's factory (one SSL context per run);
+* ``time.perf_counter_ns`` (monotonic, high resolution), read at httpx's own trace events, so the
+  time is spent on the wire, not in building the request object: a sample starts when the
+  connection is opened (or, on a reused connection, when the request headers start going out) and
+  ends when the last body byte is read;
+* total time, time to first byte (response headers received) and connection setup (TCP + TLS,
+  zero on a reused connection) are kept separately. **Budgets apply to total time.**
+* every worker warms its own connection first and all wait at a barrier, so no timed request
+  pays for another's handshake or cold start; warm-up results are discarded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+ClientFactory = Callable[[], httpx.Client]
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """What to send, and which statuses count as success (default: below 400)."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    expected_status: tuple[int, ...] = ()
+
+    def ok(self, status: int) -> bool:
+        return status in self.expected_status if self.expected_status else status < 400
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed request. ``error`` is set for a failure (it is then not a latency sample)."""
+
+    total_ms: float
+    ttfb_ms: float | None
+    connect_ms: float
+    status: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    samples: int = 60
+    concurrency: int = 1
+    warmup: int = 3
+    timeout_s: float = 10.0
+    route_time_cap_s: float = 60.0
+
+
+class RequestCap:
+    """A total request budget shared by every route of a run (warm-ups included)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.used >= self.limit:
+                return False
+            self.used += 1
+            return True
+
+
+@dataclass(frozen=True)
+class Measurement:
+    samples: tuple[Sample, ...]
+    stopped: str | None = None  # "time cap" or "request cap" when sampling ended early
+
+    @property
+    def latencies(self) -> list[float]:
+        return [s.total_ms for s in self.samples if s.error is None]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for s in self.samples if s.error is not None)
+
+
+class _Clock:
+    """Collects httpx trace events of one request with a monotonic nanosecond clock."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.connect_started: int | None = None
+        self.connect_done: int | None = None
+        self.headers_done: int | None = None
+        self.body_done: int | None = None
+
+    def __call__(self, name: str, _info: Mapping[str, Any]) -> None:
+        now = time.perf_counter_ns()
+        if self.first is None and name.endswith(".started"):
+            self.first = now
+        if name == "connection.connect_tcp.started":
+            self.connect_started = now
+        elif name in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.connect_done = now
+        elif name.endswith("receive_response_headers.complete"):
+            self.headers_done = now
+        elif name.endswith("receive_response_body.complete"):
+            self.body_done = now
+
+
+def _ms(start: int, end: int) -> float:
+    return (end - start) / 1e6
+
+
+def timed_request(client: httpx.Client, request: RouteRequest, timeout_s: float) -> Sample:
+    """Send one request and time it from the trace events (fallback: around the call)."""
+    clock = _Clock()
+    started = time.perf_counter_ns()
+    try:
+        response = client.request(
+            request.method,
+            request.url,
+            headers=dict(request.headers),
+            content=request.body,
+            timeout=timeout_s,
+            extensions={"trace": clock},
+        )
+    except httpx.TimeoutException:
+        return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, "timeout")
+    except httpx.HTTPError as exc:
+        return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, type(exc).__name__)
+    ended = clock.body_done or time.perf_counter_ns()
+    begin = clock.first or started
+    connect = (
+        _ms(clock.connect_started, clock.connect_done)
+        if clock.connect_started is not None and clock.connect_done is not None
+        else 0.0
+    )
+    ttfb = _ms(begin, clock.headers_done) if clock.headers_done is not None else None
+    status = response.status_code
+    error = None if request.ok(status) else f"status {status}"
+    return Sample(_ms(begin, ended), ttfb, connect, status, error)
+
+
+def measure(
+    request: RouteRequest,
+    plan: Plan,
+    client_factory: ClientFactory,
+    cap: RequestCap,
+) -> Measurement:
+    """Warm up, then take ``plan.samples`` timed requests with ``plan.concurrency`` workers."""
+    workers = max(1, min(plan.concurrency, plan.samples))
+    warmups = math.ceil(plan.warmup / workers) if plan.warmup > 0 else 0
+    barrier = threading.Barrier(workers)
+    lock = threading.Lock()
+    results: list[Sample] = []
+    issued = 0
+    stopped: list[str] = []
+    deadline = time.monotonic() + plan.route_time_cap_s
+
+    def next_job() -> bool:
+        nonlocal issued
+        with lock:
+            if issued >= plan.samples:
+                return False
+            if time.monotonic() >= deadline:
+                stopped.append("time cap")
+                return False
+            if not cap.take():
+                stopped.append("request cap")
+                return False
+            issued += 1
+            return True
+
+    def work() -> None:
+        try:
+            with client_factory() as client:
+                for _ in range(warmups):
+                    if cap.take():
+                        timed_request(client, request, plan.timeout_s)
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait(timeout=plan.route_time_cap_s + plan.timeout_s * (warmups + 1))
+                while next_job():
+                    sample = timed_request(client, request, plan.timeout_s)
+                    with lock:
+                        results.append(sample)
+        except Exception as exc:  # a worker that cannot run must not hang the others
+            barrier.abort()
+            with lock:
+                stopped.append(f"worker failed: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Measurement(samples=tuple(results), stopped=stopped[0] if stopped else None)
