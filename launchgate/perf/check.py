@@ -15,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec
 from launchgate.findings import CheckResult, Finding, Location, RuleInfo, Severity, fingerprint_of
 from launchgate.manifest import Manifest
@@ -43,7 +41,7 @@ from launchgate.perf.verdict import (
     Budget,
     RegressionPolicy,
 )
-from launchgate.registry import register
+from launchgate.web.client import WebSettings, make_client
 
 UNCONFIRMED = "perf.unconfirmed"
 DEFAULT_MAX_REQUESTS = 10_000
@@ -68,9 +66,9 @@ def _policy(section: Mapping[str, Any]) -> RegressionPolicy:
     raw = section.get("regression")
     regression = raw if isinstance(raw, Mapping) else {}
     return RegressionPolicy(
-        max_ratio=float(regression.get("max_ratio", 2.0)),
+        max_ratio=float(regression.get("max_ratio", 1.5)),
         min_delta_ms=float(regression.get("min_delta_ms", 50.0)),
-        alpha=float(regression.get("alpha", 0.05)),
+        alpha=float(regression.get("alpha", 0.1)),
     )
 
 
@@ -88,9 +86,14 @@ def _base_url(ctx: CheckContext) -> str | None:
     return chosen[0].base_url if chosen else None
 
 
-def default_client_factory(timeout_s: float) -> ClientFactory:
-    """One synchronous client per worker; redirects are not followed (a redirect is timed as is)."""
-    return lambda: httpx.Client(timeout=timeout_s, follow_redirects=False)
+def client_factory(params: Mapping[str, Any], timeout_s: float) -> ClientFactory:
+    """One client per worker from the shared web layer (one SSL context per run, ``--resolve``,
+    CA bundle); one connection each. Redirects are not followed: a redirect is timed as is."""
+    try:
+        settings = WebSettings.from_params(params, read_timeout_s=timeout_s)
+    except ValueError as exc:
+        raise CheckError(str(exc)) from None
+    return lambda: make_client(settings, max_connections=1)
 
 
 def _info(rule: str, title: str, message: str, route: str | None = None) -> Finding:
@@ -117,7 +120,7 @@ class _Run:
         self.min_runs = int(section.get("baseline_min_runs", history.DEFAULT_MIN_RUNS))
         self.runs_kept = int(section.get("history_runs", history.DEFAULT_RUNS_KEPT))
         self.cap = RequestCap(int(section.get("max_requests", DEFAULT_MAX_REQUESTS)))
-        self.factory = factory or default_client_factory(self.plan.timeout_s)
+        self.factory = factory or client_factory(ctx.params, self.plan.timeout_s)
         self.findings: list[Finding] = []
         self.outcomes: list[Outcome] = []
         self.good: list[tuple[str, history.RunRecord]] = []
@@ -215,16 +218,18 @@ def _summary(run: _Run, skipped: Sequence[str]) -> str:
 
 
 def _notes(run: _Run) -> None:
-    few = [o.metric.route for o in run.outcomes if o.metric.samples < MIN_SAMPLES]
-    if few:
-        run.findings.append(
-            _info(
-                FEW_SAMPLES,
-                f"fewer than {MIN_SAMPLES} samples",
-                f"{', '.join(few)}: fewer than {MIN_SAMPLES} samples cannot bound p95 from above "
-                "at 95% confidence; verdicts rest on the point estimate. Use --samples 60 or more.",
+    """One info finding per route whose numbers rest on fewer samples than promised."""
+    for outcome in run.outcomes:
+        if outcome.notes:
+            route = outcome.metric.route
+            run.findings.append(
+                _info(
+                    FEW_SAMPLES,
+                    f"{route}: fewer samples than a reliable p95 needs",
+                    "; ".join(outcome.notes) + ". Use --samples 60 or more.",
+                    route,
+                )
             )
-        )
 
 
 def _run_k6(run: _Run, path: Path, manifest_routes: Sequence[Mapping[str, Any]]) -> str:
@@ -305,12 +310,10 @@ def _configured(manifest: Manifest) -> bool:
     return bool(manifest.data.get("routes"))
 
 
-SPEC = register(
-    CheckSpec(
-        id=CHECK,
-        title="Latency of critical routes against budgets and the last good runs",
-        run=run_perf,
-        configured=_configured,
-        rules=_rules,
-    )
+SPEC = CheckSpec(
+    id=CHECK,
+    title="Latency of critical routes against budgets and the last good runs",
+    run=run_perf,
+    configured=_configured,
+    rules=_rules,
 )

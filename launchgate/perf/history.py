@@ -4,7 +4,8 @@ Stored through :class:`~launchgate.store.Store` as one JSON file (``perf-history
 state directory, so an Actions cache carries it from run to run. Only passing runs are appended
 (a regression must never become the next baseline). Each run keeps at most ``SAMPLES_KEPT``
 evenly spaced order statistics of its samples, rounded to 0.01 ms, plus commit and time: enough
-for rank tests, small enough (a few kB per route) for a cache.
+for rank tests, small enough (a few kB per route) for a cache. A k6 import has no samples: its
+record keeps p95 only (URL ``k6``).
 
 The baseline uses several runs, never one: its p95 is the median of the runs' p95s (one odd run
 cannot move it) and the rank tests compare against the runs' pooled samples.
@@ -61,7 +62,6 @@ class RunRecord:
             or not isinstance(raw.get("time"), str)
             or not isinstance(p95, int | float)
             or not isinstance(samples, list)
-            or not samples
             or not all(isinstance(v, int | float) and v >= 0 for v in samples)
         ):
             return None

@@ -182,7 +182,9 @@ def judge(
         words.append("errors")
         suspected = True
     notes = []
-    if too_few_samples(obs.count):
+    if obs.count == 0 and not obs.samples:
+        notes.append("k6 reported no count for this metric (add count to summaryTrendStats)")
+    elif too_few_samples(obs.count):
         notes.append(
             f"{obs.count} samples: fewer than {MIN_SAMPLES} cannot bound p95 from above at 95% "
             "confidence, so budget verdicts are weaker"

@@ -53,6 +53,7 @@ def test_regression_needs_all_three() -> None:
     assert result.regressed
     # same data, each guard alone blocks it
     assert not v.regression_verdict(SLOW, FAST, 156.0, v.RegressionPolicy(2.0, 50)).regressed
+    assert v.RegressionPolicy() == v.RegressionPolicy(1.5, 50.0, 0.1)
     assert not v.regression_verdict(SLOW, FAST, 156.0, v.RegressionPolicy(1.5, 150)).regressed
     # rank test not significant (identical samples) although p95 jumped against the baseline p95
     same = v.regression_verdict(FAST, FAST, baseline_p95=10.0, policy=policy)
@@ -73,13 +74,13 @@ def test_regression_boundaries_are_strict() -> None:
     assert v.regression_verdict(SLOW, FAST, 100.0, v.RegressionPolicy(1.01, delta - 0.01)).regressed
 
 
-def test_rank_significance_uses_half_alpha_each() -> None:
+def test_rank_significance_uses_a_third_of_alpha_each() -> None:
     near = [x + 8.0 for x in FAST[:60]]
     result = v.regression_verdict(near, FAST, 100.0, v.RegressionPolicy(alpha=0.05))
     p = min(result.p_shift, result.p_tail)
     assert 0 < p < 0.5
-    assert v.regression_verdict(near, FAST, 100.0, v.RegressionPolicy(alpha=2 * p)).rank_significant
-    strict = v.regression_verdict(near, FAST, 100.0, v.RegressionPolicy(alpha=2 * p * 0.99))
+    assert v.regression_verdict(near, FAST, 100.0, v.RegressionPolicy(alpha=3 * p)).rank_significant
+    strict = v.regression_verdict(near, FAST, 100.0, v.RegressionPolicy(alpha=3 * p * 0.99))
     assert not strict.rank_significant
 
 
