@@ -18,6 +18,7 @@ from launchgate.cli.handover import handover
 from launchgate.cli.init import init
 from launchgate.cli.monitors import monitors
 from launchgate.cli.options import ExitError
+from launchgate.cli.perf import perf_command
 from launchgate.cli.rules import rules
 from launchgate.cli.run import run
 from launchgate.cli.secrets import secrets_command
@@ -36,7 +37,17 @@ def main() -> None:
     """
 
 
-for command in (run, env_command, secrets_command, dns_command, validate, init, rules, action):
+for command in (
+    run,
+    env_command,
+    secrets_command,
+    perf_command,
+    dns_command,
+    validate,
+    init,
+    rules,
+    action,
+):
     main.add_command(command)
 main.add_command(audit)
 main.add_command(handover)

@@ -166,20 +166,33 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f} ms"
 
 
-def _bar(p95: float, budget: float | None) -> str:
-    if budget is None or budget <= 0 or not math.isfinite(p95):
-        return "—"
-    ratio = p95 / budget
-    filled = min(10, max(0, round(ratio * 10)))
-    flag = " ⚠️ over budget" if ratio > 1 else ""
-    return f"{'█' * filled}{'░' * (10 - filled)} {ratio:.0%}{flag}"
+def _p95(route: RouteMetric) -> str:
+    text = _number(route.p95_ms)
+    if route.p95_low_ms is None or not math.isfinite(route.p95_ms):
+        return text
+    high = "∞" if route.p95_high_ms is None else f"{route.p95_high_ms:,.0f}"
+    return f"{text} ({route.p95_low_ms:,.0f} to {high})"
 
 
-def _baseline(route: RouteMetric) -> str:
+def _budget(route: RouteMetric) -> str:
+    return _number(route.budget_p95_ms) + (" (default)" if route.budget_default else "")
+
+
+def _change(route: RouteMetric) -> str:
     base = route.baseline_p95_ms
     if base is None or not math.isfinite(base) or base <= 0 or not math.isfinite(route.p95_ms):
-        return _number(base)
-    return f"{_number(base)} ({(route.p95_ms - base) / base:+.0%})"
+        return "—"
+    return f"{(route.p95_ms - base) / base:+.0%}"
+
+
+_VERDICT_MARK = {"ok": "✅ ok", "likely over budget": "🟠 likely over budget"}
+
+
+def _verdict(route: RouteMetric) -> str:
+    if route.verdict is None:
+        over = route.budget_p95_ms is not None and route.p95_ms > route.budget_p95_ms
+        return "⚠️ over budget" if over else "—"
+    return _VERDICT_MARK.get(route.verdict, f"❌ {cell(route.verdict, 60)}")
 
 
 def _chart_label(text: str, index: int) -> str:
@@ -187,32 +200,41 @@ def _chart_label(text: str, index: int) -> str:
     return label or f"route {index + 1}"
 
 
+def _series(values: Sequence[float | None]) -> list[float] | None:
+    """A chart line only when every route has a value (a gap would draw as zero)."""
+    kept = [v for v in values if v is not None and math.isfinite(v)]
+    return kept if len(kept) == len(values) else None
+
+
 def _chart(routes: Sequence[RouteMetric]) -> str:
-    """A Mermaid bar chart of p95 per route, with the budgets as a line when every route has one.
+    """A Mermaid bar chart of p95 per route, with budget and baseline p95 as lines when every
+    charted route has one.
 
     Labels are reduced to a safe alphabet: they sit inside quotes inside a code fence.
     """
     charted = [r for r in routes if math.isfinite(r.p95_ms)][:CHART_ROUTES]
     if not charted:
         return ""
-    budgets = [r.budget_p95_ms for r in charted]
-    limits = [b for b in budgets if b is not None and math.isfinite(b)]
-    with_budget = len(limits) == len(charted)
-    values = [r.p95_ms for r in charted] + (limits if with_budget else [])
+    budgets = _series([r.budget_p95_ms for r in charted])
+    baselines = _series([r.baseline_p95_ms for r in charted])
+    lines = [name for name, series in (("budget", budgets), ("baseline", baselines)) if series]
+    values = [r.p95_ms for r in charted] + (budgets or []) + (baselines or [])
     top = max(1, math.ceil(max(values) * 1.1))
     labels = ", ".join(f'"{_chart_label(r.route, i)}"' for i, r in enumerate(charted))
-    lines = [
+    legend = f", lines = {' and '.join(lines)}" if lines else ""
+    out = [
         "```mermaid",
         "xychart-beta",
-        '    title "p95 latency per route (ms)' + (', line = budget"' if with_budget else '"'),
+        f'    title "p95 latency per route (ms){legend}"',
         f"    x-axis [{labels}]",
         f'    y-axis "ms" 0 --> {top}',
         f"    bar [{', '.join(str(round(r.p95_ms)) for r in charted)}]",
     ]
-    if with_budget:
-        lines.append(f"    line [{', '.join(str(round(b)) for b in limits)}]")
-    lines.append("```")
-    return "\n" + "\n".join(lines) + "\n"
+    for series in (budgets, baselines):
+        if series:
+            out.append(f"    line [{', '.join(str(round(v)) for v in series)}]")
+    out.append("```")
+    return "\n" + "\n".join(out) + "\n"
 
 
 def _latency(routes: Sequence[RouteMetric]) -> str:
@@ -222,14 +244,17 @@ def _latency(routes: Sequence[RouteMetric]) -> str:
         "",
         "### Latency",
         "",
-        "| Route | Samples | p50 | p95 | Budget (p95) | Baseline (p95) | p95 / budget |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "p95 of total time per request, with its distribution-free 95% bounds.",
+        "",
+        "| Route | Samples | p50 | p95 (95% bounds) | Budget (p95) | Baseline (p95) | Change "
+        "| Verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for route in routes[:ROUTE_ROWS]:
         lines.append(
             f"| {cell(route.route, 120)} | {route.samples} | {_number(route.p50_ms)} | "
-            f"{_number(route.p95_ms)} | {_number(route.budget_p95_ms)} | {_baseline(route)} | "
-            f"{_bar(route.p95_ms, route.budget_p95_ms)} |"
+            f"{_p95(route)} | {_budget(route)} | {_number(route.baseline_p95_ms)} | "
+            f"{_change(route)} | {_verdict(route)} |"
         )
     if len(routes) > ROUTE_ROWS:
         lines += ["", f"_{_plural(len(routes) - ROUTE_ROWS, 'more route')} not shown._"]

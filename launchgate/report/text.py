@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from launchgate.findings import (
     CheckStatus,
     Finding,
     Report,
+    RouteMetric,
     Severity,
     checked_anything,
     verdict,
@@ -68,13 +71,7 @@ def render(report: Report, color: bool = False, verbose: bool = False) -> str:
         out.append("No check ran; configure one in launchready.yml (see `launchgate init`).")
         out.append("")
     if report.routes:
-        out.append("latency (ms)       p50      p95   budget  baseline")
-        for r in report.routes:
-            budget = f"{r.budget_p95_ms:.0f}" if r.budget_p95_ms is not None else "-"
-            base = f"{r.baseline_p95_ms:.0f}" if r.baseline_p95_ms is not None else "-"
-            out.append(
-                f"  {r.route:<14} {r.p50_ms:>7.0f}  {r.p95_ms:>7.0f}  {budget:>7}  {base:>8}"
-            )
+        out.extend(latency_table(report.routes))
         out.append("")
     if report.suppressed:
         out.append(f"{len(report.suppressed)} finding(s) suppressed by the manifest.")
@@ -88,3 +85,34 @@ def render(report: Report, color: bool = False, verbose: bool = False) -> str:
     code = "\x1b[1;32m" if report.status == "pass" else "\x1b[1;31m"
     out.append(_paint(line, code, color))
     return "\n".join(out) + "\n"
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def latency_table(routes: Sequence[RouteMetric]) -> list[str]:
+    """The per-route latency table: p95 of total time with its 95% bounds, budget, baseline."""
+    width = min(40, max(5, *(len(_one_line(r.route)) for r in routes)))
+    head = (
+        f"  {'route':<{width}} {'samples':>7} {'p50':>6} {'p95 [95% bounds]':>20} "
+        f"{'budget':>15} {'baseline':>8} {'change':>7}  verdict"
+    )
+    out = ["latency, total time per request (ms)", head]
+    for r in routes:
+        bounds = ""
+        if r.p95_low_ms is not None:
+            bounds = (
+                f" [{_ms(r.p95_low_ms)}-{'inf' if r.p95_high_ms is None else _ms(r.p95_high_ms)}]"
+            )
+        budget = _ms(r.budget_p95_ms) + (" (default)" if r.budget_default else "")
+        change = "-"
+        if r.baseline_p95_ms:
+            change = f"{(r.p95_ms - r.baseline_p95_ms) / r.baseline_p95_ms:+.0%}"
+        name = _one_line(r.route)
+        name = name if len(name) <= width else name[: width - 1] + "…"
+        out.append(
+            f"  {name:<{width}} {r.samples:>7} {_ms(r.p50_ms):>6} {_ms(r.p95_ms) + bounds:>20} "
+            f"{budget:>15} {_ms(r.baseline_p95_ms):>8} {change:>7}  {_one_line(r.verdict or '-')}"
+        )
+    return out

@@ -123,18 +123,55 @@ def test_any_text_keeps_tables_intact(texts: list[tuple[str, str, str]]) -> None
 
 def test_latency_table_and_chart() -> None:
     routes = [
-        RouteMetric("GET /", 50, 80.0, 120.0, budget_p95_ms=300.0, baseline_p95_ms=100.0),
-        RouteMetric("POST /api/bookings", 50, 400.0, 950.4, budget_p95_ms=900.0),
+        RouteMetric(
+            "GET /",
+            60,
+            80.0,
+            120.0,
+            budget_p95_ms=300.0,
+            baseline_p95_ms=100.0,
+            p95_low_ms=110.0,
+            p95_high_ms=131.0,
+            verdict="ok",
+        ),
+        RouteMetric(
+            "POST /api/bookings",
+            50,
+            400.0,
+            950.4,
+            budget_p95_ms=900.0,
+            baseline_p95_ms=400.0,
+            p95_low_ms=930.0,
+            budget_default=True,
+            verdict="over budget, regression",
+        ),
     ]
     md = github.summary(make_report(routes=routes))
-    assert "| GET / | 50 | 80 ms | 120 ms | 300 ms | 100 ms (+20%) | ████░░░░░░ 40% |" in md
-    assert "| POST /api/bookings | 50 | 400 ms | 950 ms | 900 ms | — | " in md
-    assert "██████████ 106% ⚠️ over budget |" in md
+    assert "p95 of total time per request" in md
+    assert "| GET / | 60 | 80 ms | 120 ms (110 to 131) | 300 ms | 100 ms | +20% | ✅ ok |" in md
+    assert (
+        "| POST /api/bookings | 50 | 400 ms | 950 ms (930 to ∞) | 900 ms (default) | 400 ms | "
+        "+138% | ❌ over budget, regression |"
+    ) in md
     chart = md[md.index("```mermaid") :]
+    assert 'title "p95 latency per route (ms), lines = budget and baseline"' in chart
     assert 'x-axis ["GET /", "POST /api/bookings"]' in chart
     assert "bar [120, 950]" in chart
-    assert "line [300, 900]" in chart
+    assert "line [300, 900]\n    line [100, 400]\n```" in chart
     assert 'y-axis "ms" 0 --> 1046' in chart
+
+
+def test_chart_draws_only_complete_lines() -> None:
+    routes = [
+        RouteMetric("a", 60, 1.0, 2.0, baseline_p95_ms=1.5, verdict="likely over budget"),
+        RouteMetric("b", 60, 1.0, 2.0, budget_p95_ms=3.0, baseline_p95_ms=2.5),
+    ]
+    md = github.summary(make_report(routes=routes))
+    chart = md[md.index("```mermaid") :]
+    assert "lines = baseline" in chart
+    assert chart.count("line [") == 1
+    assert "line [2, 2]" in chart  # rounded baselines 1.5 and 2.5 (banker's rounding)
+    assert "| 🟠 likely over budget |" in md
 
 
 def test_chart_without_budgets_has_no_line_and_safe_labels() -> None:

@@ -67,6 +67,23 @@ def test_latency_table() -> None:
     assert "GET /login" in out
     assert "240" in out
     assert "300" in out
+    full = RouteMetric(
+        route="home",
+        samples=60,
+        p50_ms=80.4,
+        p95_ms=240.2,
+        budget_p95_ms=500,
+        baseline_p95_ms=200.0,
+        p95_low_ms=230.0,
+        budget_default=True,
+        verdict="likely over budget",
+    )
+    lines = text.latency_table([full])
+    assert lines[0] == "latency, total time per request (ms)"
+    assert lines[2].split() == [
+        "home", "60", "80", "240", "[230-inf]", "500", "(default)", "200", "+20%",
+        "likely", "over", "budget",
+    ]  # fmt: skip
 
 
 def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
@@ -88,9 +105,10 @@ def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
         "",
         "perf [PASS] (7 ms) — 2 routes",
         "",
-        "latency (ms)       p50      p95   budget  baseline",
-        "  home                12       81      300         -",
-        "  api                  1        2        -         2",
+        "latency, total time per request (ms)",
+        "  route samples    p50     p95 [95% bounds]          budget baseline  change  verdict",
+        "  home       20     12                   81             300        -       -  -",
+        "  api        20      1                    2               -        2    +25%  -",
         "",
         "1 finding(s) suppressed by the manifest.",
         "  env.extra tests/x.py:1: test data [2K",
