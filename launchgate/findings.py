@@ -167,6 +167,9 @@ class RouteMetric:
     budget_default: bool | None = None
     errors: int | None = None
     verdict: str | None = None
+    # p95 of time to first byte and of connection setup; budgets apply to total time (p95_ms).
+    ttfb_p95_ms: float | None = None
+    connect_p95_ms: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

@@ -135,9 +135,7 @@ class _Run:
             )
         self.ctx.progress(f"perf: timing {target.label or target.name}")
         m = measure(target.request, plan, self.factory, self.cap)
-        obs = Observed.from_samples(
-            target.name, target.request.url, m.latencies, m.errors, m.stopped
-        )
+        obs = Observed.from_measurement(target.name, target.request.url, m)
         if obs is None:
             return None, no_samples(target.name, target.request.url, m.errors, m.stopped)
         return obs, None

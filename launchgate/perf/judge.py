@@ -7,12 +7,12 @@ count makes that conservative, and the rank test is replaced by a large-sample c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from launchgate.findings import Finding, Location, RouteMetric, Severity, fingerprint_of
 from launchgate.perf.history import Baseline
-from launchgate.perf.stats import summarize
+from launchgate.perf.sampler import Measurement
+from launchgate.perf.stats import quantile, summarize
 from launchgate.perf.verdict import (
     MIN_SAMPLES,
     Budget,
@@ -52,19 +52,19 @@ class Observed:
     samples: tuple[float, ...] = ()
     stopped: str | None = None
 
+    # Time to first byte and connection setup (0 on a reused connection), for the JSON report;
+    # budgets judge total time.
+    ttfb_p95: float | None = None
+    connect_p95: float | None = None
+
     @classmethod
-    def from_samples(
-        cls,
-        route: str,
-        url: str,
-        samples: Sequence[float],
-        errors: int,
-        stopped: str | None = None,
-    ) -> Observed | None:
+    def from_measurement(cls, route: str, url: str, m: Measurement) -> Observed | None:
         """None when there is no successful sample to compute anything from."""
+        samples = m.latencies
         if not samples:
             return None
         s = summarize(samples)
+        ttfbs, connects = sorted(m.ttfbs), sorted(m.connects)
         return cls(
             route=route,
             url=url,
@@ -73,10 +73,12 @@ class Observed:
             p95=s.p95,
             p95_low=s.p95_low,
             p95_high=s.p95_high,
-            errors=errors,
-            attempts=s.count + errors,
+            errors=m.errors,
+            attempts=s.count + m.errors,
             samples=tuple(samples),
-            stopped=stopped,
+            stopped=m.stopped,
+            ttfb_p95=quantile(ttfbs, 0.95) if ttfbs else None,
+            connect_p95=quantile(connects, 0.95) if connects else None,
         )
 
 
@@ -203,6 +205,8 @@ def judge(
         budget_default=budget.default,
         errors=obs.errors,
         verdict=", ".join(words) or "ok",
+        ttfb_p95_ms=None if obs.ttfb_p95 is None else round(obs.ttfb_p95, 2),
+        connect_p95_ms=None if obs.connect_p95 is None else round(obs.connect_p95, 2),
     )
     return Outcome(
         verdict=metric.verdict or "ok",

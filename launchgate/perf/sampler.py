@@ -92,6 +92,14 @@ class Measurement:
     def errors(self) -> int:
         return sum(1 for s in self.samples if s.error is not None)
 
+    @property
+    def ttfbs(self) -> list[float]:
+        return [s.ttfb_ms for s in self.samples if s.error is None and s.ttfb_ms is not None]
+
+    @property
+    def connects(self) -> list[float]:
+        return [s.connect_ms for s in self.samples if s.error is None]
+
 
 class _Clock:
     """Collects httpx trace events of one request with a monotonic nanosecond clock."""

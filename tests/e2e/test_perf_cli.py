@@ -55,6 +55,9 @@ def test_ad_hoc_urls_write_every_report(server: str, tmp_path: Path) -> None:
     assert routes["slow"]["samples"] == 60
     assert routes["slow"]["budget_p95_ms"] == 100
     assert "p95_low_ms" in routes["slow"]
+    # total time includes the server's 200 ms; first byte comes just before the (tiny) body ends
+    assert 200 <= routes["slow"]["ttfb_p95_ms"] <= routes["slow"]["p95_ms"]
+    assert routes["slow"]["connect_p95_ms"] == 0  # warm-up opened every worker's connection
     assert (tmp_path / "r.sarif").is_file()
     assert "perf.over-budget" in (tmp_path / "r.xml").read_text()
     # only the passing route went into the history
