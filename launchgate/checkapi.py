@@ -71,3 +71,5 @@ class CheckSpec:
     configured: Callable[[Manifest], bool] = lambda _m: True
     # The rules this check can report, for SARIF rule help and documentation.
     rules: Callable[[Manifest], Iterable[RuleInfo]] = lambda _m: ()
+    # Run after every other check has finished, with none beside it (timing checks).
+    alone: bool = False

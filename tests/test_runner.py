@@ -224,3 +224,32 @@ def test_unconfigured_and_disabled_checks_are_rows_that_say_why(tmp_path: Path) 
         "secrets": "disabled in the manifest (checks.secrets.enabled: false)",
     }
     assert verdict(report).startswith("SKIPPED: nothing was checked (env: not configured")
+
+
+def test_a_check_that_runs_alone_never_overlaps_another(tmp_path: Path) -> None:
+    """Timing checks (perf) run after the others, with nothing beside them."""
+    log: list[str] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(2, timeout=10)  # the two shared checks really run side by side
+
+    def make(check_id: str, alone: bool) -> CheckSpec:
+        def work(_ctx: object) -> CheckResult:
+            with lock:
+                log.append(f"start {check_id}")
+            if not alone:
+                gate.wait()
+            with lock:
+                log.append(f"end {check_id}")
+            return CheckResult(check=check_id)
+
+        return CheckSpec(id=check_id, title=check_id, run=work, alone=alone)
+
+    registry = {
+        "timing": make("timing", True),
+        "one": make("one", False),
+        "two": make("two", False),
+    }
+    report = run_gate(manifest(tmp_path), tmp_path, RunOptions(), registry)
+    assert [c.check for c in report.checks] == ["timing", "one", "two"]  # order as registered
+    assert all(c.status(Severity.HIGH).value == "pass" for c in report.checks)
+    assert log[-2:] == ["start timing", "end timing"]

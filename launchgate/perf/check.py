@@ -314,4 +314,5 @@ SPEC = CheckSpec(
     run=run_perf,
     configured=_configured,
     rules=_rules,
+    alone=True,
 )
