@@ -4,12 +4,16 @@ Measurement honesty, because a gate is only as good as its clock:
 
 * threads with one synchronous client each (the async client adds milliseconds at p95 under
   concurrency), clients made by the caller's factory (one SSL context per run);
-* ``time.perf_counter_ns`` (monotonic, high resolution), read at httpx's own trace events, so the
-  time is spent on the wire, not in building the request object: a sample starts when the
-  connection is opened (or, on a reused connection, when the request headers start going out) and
-  ends when the last body byte is read;
-* total time, time to first byte (response headers received) and connection setup (TCP + TLS,
-  zero on a reused connection) are kept separately. **Budgets apply to total time.**
+* ``time.perf_counter_ns`` (monotonic, high resolution), read on the wire: httpx's trace events
+  hand over each new connection's network stream, whose reads and writes are then timestamped,
+  so a sample starts when the connection is opened (or, on a reused connection, when the first
+  request byte is written) and ends when the read that brought the last response byte returns.
+  Building the request and parsing the response in Python are client work, not latency;
+* total time, time to first byte (the first read that returns response data) and connection
+  setup (TCP + TLS, zero on a reused connection) are kept separately. **Budgets apply to total
+  time.**
+* while sampling, the interpreter's thread switch interval drops from 5 ms to 0.5 ms, so a
+  worker whose response has arrived does not wait up to 5 ms for the GIL at concurrency > 1;
 * every worker warms its own connection first and all wait at a barrier, so no timed request
   pays for another's handshake or cold start; warm-up results are discarded.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +32,8 @@ from typing import Any
 import httpx
 
 ClientFactory = Callable[[], httpx.Client]
+# While sampling, a thread whose response arrived waits at most this long for the GIL (not 5 ms).
+SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -101,10 +108,39 @@ class Measurement:
         return [s.connect_ms for s in self.samples if s.error is None]
 
 
+_current = threading.local()
+
+
+def _on_the_wire(stream: Any) -> None:
+    """Timestamp the stream's own writes and reads (the syscalls), for the request in flight."""
+    read, write = stream.read, stream.write
+
+    def timed_read(max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = read(max_bytes, timeout)
+        clock = getattr(_current, "clock", None)
+        if clock is not None and clock.sending is not None and data:
+            clock.last_read = time.perf_counter_ns()
+            clock.first_read = clock.first_read or clock.last_read
+        return data
+
+    def timed_write(buffer: bytes, timeout: float | None = None) -> None:
+        clock = getattr(_current, "clock", None)
+        if clock is not None and clock.sending is not None and clock.first_write is None and buffer:
+            clock.first_write = time.perf_counter_ns()
+        write(buffer, timeout)
+
+    stream.read, stream.write = timed_read, timed_write
+
+
 class _Clock:
     """Collects httpx trace events of one request with a monotonic nanosecond clock."""
 
     def __init__(self) -> None:
+        # Reads and writes count from the request on (not the TLS handshake's).
+        self.sending: int | None = None
+        self.first_write: int | None = None
+        self.first_read: int | None = None
+        self.last_read: int | None = None
         self.first: int | None = None
         self.connect_started: int | None = None
         self.connect_done: int | None = None
@@ -115,10 +151,14 @@ class _Clock:
         now = time.perf_counter_ns()
         if self.first is None and name.endswith(".started"):
             self.first = now
+        if name.endswith("send_request_headers.started"):
+            self.sending = now
         if name == "connection.connect_tcp.started":
             self.connect_started = now
         elif name in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.connect_done = now
+            if _info.get("return_value") is not None:
+                _on_the_wire(_info["return_value"])
         elif name.endswith("receive_response_headers.complete"):
             self.headers_done = now
         elif name.endswith("receive_response_body.complete"):
@@ -132,6 +172,7 @@ def _ms(start: int, end: int) -> float:
 def timed_request(client: httpx.Client, request: RouteRequest, timeout_s: float) -> Sample:
     """Send one request and time it from the trace events (fallback: around the call)."""
     clock = _Clock()
+    _current.clock = clock
     started = time.perf_counter_ns()
     try:
         response = client.request(
@@ -146,14 +187,15 @@ def timed_request(client: httpx.Client, request: RouteRequest, timeout_s: float)
         return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, "timeout")
     except httpx.HTTPError as exc:
         return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, type(exc).__name__)
-    ended = clock.body_done or time.perf_counter_ns()
-    begin = clock.first or started
+    ended = clock.last_read or clock.body_done or time.perf_counter_ns()
+    begin = clock.connect_started or clock.first_write or clock.first or started
     connect = (
         _ms(clock.connect_started, clock.connect_done)
         if clock.connect_started is not None and clock.connect_done is not None
         else 0.0
     )
-    ttfb = _ms(begin, clock.headers_done) if clock.headers_done is not None else None
+    first_byte = clock.first_read or clock.headers_done
+    ttfb = _ms(begin, first_byte) if first_byte is not None else None
     status = response.status_code
     error = None if request.ok(status) else f"status {status}"
     return Sample(_ms(begin, ended), ttfb, connect, status, error)
@@ -207,8 +249,13 @@ def measure(
                 stopped.append(f"worker failed: {type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
     return Measurement(samples=tuple(results), stopped=stopped[0] if stopped else None)
