@@ -98,6 +98,11 @@ def fingerprint_of(*parts: object) -> str:
     return digest.hexdigest()[:32]
 
 
+# A ``Finding.details`` key set by checks that scanned a commit range (a pull request, a push):
+# True when the range's commits introduced the finding, False when it was there before them.
+INTRODUCED_IN_RANGE = "introduced_in_range"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem. ``fingerprint`` defaults to a hash of check, rule and location."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from launchgate.findings import (
+    INTRODUCED_IN_RANGE,
     CheckStatus,
     Finding,
     Report,
@@ -92,8 +93,21 @@ def _head(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+SHORT_SHA = 7  # as GitHub shows commit ids
+
+
 def _where(finding: Finding) -> str:
-    return finding.location.describe() or "—"
+    loc = finding.location
+    parts = []
+    if loc.path:
+        parts.append(f"{loc.path}:{loc.line}" if loc.line else loc.path)
+    if loc.commit:
+        parts.append(f"@ {loc.commit[:SHORT_SHA]}")
+    parts += [x for x in (loc.route, loc.url, loc.domain) if x]
+    return " ".join(parts) or "—"
+
+
+_TABLE_HEAD = "\n| Severity | Rule | Where | Finding | Fix |\n|---|---|---|---|---|\n"
 
 
 def _row(finding: Finding) -> str:
@@ -102,60 +116,59 @@ def _row(finding: Finding) -> str:
     text = f"**{title}**<br>{message}" if message else f"**{title}**"
     return (
         f"| {_SEVERITY[finding.severity]} | {cell(finding.rule, 120)} | "
-        f"{cell(_where(finding), 200)} | {text} |\n"
+        f"{cell(_where(finding), 200)} | {text} | {cell(finding.remediation, 200) or '—'} |\n"
     )
 
 
-def _header(check: str, count: int, table: bool = True) -> str:
-    head = f"\n### Findings: {cell(check, 80)} ({count})\n"
-    return (
-        head + "\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n" if table else head
-    )
+def _groups(report: Report) -> list[tuple[str, list[Finding]]]:
+    """One table of every finding, worst first across checks; after a commit range (a pull
+    request), what its commits introduced apart from what was already there."""
+    findings = sort_findings(report.findings)
+    if not any(INTRODUCED_IN_RANGE in f.details for f in findings):
+        return [("Findings", findings)]
+    new = [f for f in findings if f.details.get(INTRODUCED_IN_RANGE)]
+    old = [f for f in findings if not f.details.get(INTRODUCED_IN_RANGE)]
+    return [
+        ("Introduced by the new commits", new),
+        ("Already there before them (or not tied to a commit)", old),
+    ]
 
 
-def _more(check: str, missing: int) -> str:
-    return f"\n_{_plural(missing, 'more finding')} from {cell(check, 80)} not shown._\n"
+def _more(missing: int) -> str:
+    return f"\n_{_plural(missing, 'more finding')} not shown here._\n"
 
 
 def _findings(report: Report, budget: int) -> tuple[str, int]:
-    """Per-check finding tables within ``budget`` bytes, and how many rows did not fit.
+    """The finding tables within ``budget`` bytes, and how many rows did not fit.
 
-    Rows are admitted in global worst-first order, so when the budget runs out the findings
-    shown are the worst ones, whichever check they came from.
+    Rows are admitted worst first, so when the budget runs out the findings shown are the worst
+    ones, whichever check they came from.
     """
-    order = [r.check for r in report.checks]
-    findings = sort_findings(report.findings)
-    totals: dict[str, int] = {}
-    for finding in findings:
-        totals[finding.check] = totals.get(finding.check, 0) + 1
-    order += [check for check in totals if check not in order]
-    rows: dict[str, list[str]] = {}
-    used = 0
-    for finding in findings:
-        row = _row(finding)
-        cost = _size(row)
-        if finding.check not in rows:
-            check, n = finding.check, totals[finding.check]
-            cost += _size(_header(check, n)) + _size(_more(check, n))
-        if used + cost > budget:
-            break
-        rows.setdefault(finding.check, []).append(row)
-        used += cost
     parts: list[str] = []
     omitted = 0
-    for check in order:
-        total = totals.get(check, 0)
-        shown = rows.get(check, [])
-        missing = total - len(shown)
+    used = 0
+    for heading, findings in _groups(report):
+        if not findings:
+            continue
+        head = f"\n### {heading} ({len(findings)})\n"
+        shown: list[str] = []
+        reserve = _size(head) + _size(_TABLE_HEAD) + _size(_more(len(findings)))
+        for finding in findings:
+            row = _row(finding)
+            if used + reserve + _size(row) > budget:
+                break
+            shown.append(row)
+            used += _size(row)
+        missing = len(findings) - len(shown)
         if shown:
-            parts += [_header(check, total), *shown]
-            if missing:
-                parts.append(_more(check, missing))
-        elif missing:
-            short = _header(check, total, table=False) + _more(check, missing)
-            if used + _size(short) <= budget:
-                parts.append(short)
-                used += _size(short)
+            parts += [head, _TABLE_HEAD, *shown]
+            used += _size(head) + _size(_TABLE_HEAD)
+        elif used + _size(head) <= budget:
+            parts.append(head)
+            used += _size(head)
+        if missing:
+            parts.append(_more(missing))
+            used += _size(_more(missing))
         omitted += missing
     return "".join(parts), omitted
 
@@ -280,10 +293,18 @@ def _fit(text: str, max_bytes: int) -> str:
     return cut[: cut.rfind("\n") + 1] + note
 
 
+# Sections after the findings, one per concern, in order; each returns "" when it has nothing.
+TAIL_SECTIONS: tuple[Callable[[Report], str], ...] = (
+    lambda report: _latency(report.routes),
+    _suppressed,
+)
+
+
 def summary(report: Report, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The job summary as Markdown, never larger than ``max_bytes`` (UTF-8)."""
+    """The job summary as Markdown, never larger than ``max_bytes`` (UTF-8): the verdict and the
+    checks (skipped ones with the reason), the findings with their fixes, then each tail section."""
     head = _head(report)
-    tail = _latency(report.routes) + _suppressed(report)
+    tail = "".join(section(report) for section in TAIL_SECTIONS)
     budget = max_bytes - _size(head) - _size(tail) - _NOTE_RESERVE
     body, omitted = _findings(report, budget)
     note = ""

@@ -19,6 +19,7 @@ from typing import Any
 
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec
 from launchgate.findings import (
+    INTRODUCED_IN_RANGE,
     CheckResult,
     Finding,
     Location,
@@ -202,6 +203,8 @@ def _scan(ctx: CheckContext) -> CheckResult:
     accepted = len(findings) - len(kept)
     if ctx.params.get("policy_dir") and history is not None and history.inline_suppressed:
         meta.append(_inline_markers_added(history.inline_suppressed))
+    if since:
+        kept = [_mark_range(f) for f in kept]
 
     meta.extend(_file_notes(tree, bundles))
     summary = _summary(tree, bundles, history, kept, accepted, len(baseline), notes, since)
@@ -460,6 +463,22 @@ def _merge(
     return findings, keys
 
 
+def _mark_range(finding: Finding) -> Finding:
+    """After a range scan (``--since``, a pull request): did the range's commits bring it in?
+    A finding has an origin commit only when the scanned commits added its value."""
+    introduced = "commit" in finding.details
+    return dataclasses.replace(
+        finding, details={**finding.details, INTRODUCED_IN_RANGE: introduced}
+    )
+
+
+# Why a finding's severity differs from its rule's, by scope (shown in the message).
+_SEVERITY_WHY = {
+    "history": "it is no longer in the tree (deleted since, or only on another branch or tag)",
+    "bundle": "it ships in build output",
+}
+
+
 def _severity(base: Severity, scope: str, path: str) -> Severity:
     if scope == "history":
         return Severity.HIGH if base.at_least(Severity.HIGH) else base
@@ -518,10 +537,16 @@ def _finding(
             f"{rule.remediation} Then remove it from the file; it stays in git history, so "
             "rotating is what makes it harmless."
         )
+    severity = _severity(rule.severity, scope, place.path)
+    if severity is not rule.severity and scope in _SEVERITY_WHY:
+        message += (
+            f" Severity {severity.value}, not the rule's {rule.severity.value}: "
+            f"{_SEVERITY_WHY[scope]}."
+        )
     return Finding(
         check=CHECK_ID,
         rule=rule.id,
-        severity=_severity(rule.severity, scope, place.path),
+        severity=severity,
         title=f"{rule.title} in {_SCOPE_TITLES.get(scope, scope)}",
         message=message,
         location=Location(

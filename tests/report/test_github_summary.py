@@ -9,7 +9,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchgate.findings import CheckResult, Finding, RouteMetric
+from launchgate.findings import INTRODUCED_IN_RANGE, CheckResult, Finding, RouteMetric
 from launchgate.report import github
 from launchgate.report.github_summary import DEFAULT_MAX_BYTES, SUMMARY_LIMIT
 from tests.report.conftest import (
@@ -68,14 +68,18 @@ def test_verdict_checks_and_findings_worst_first() -> None:
     assert "| dns | ✅ pass | 1.5 s | 1 | dns summary |" in checks
     assert "| smoke | ⚠️ error | 1.5 s | 0 | connection refused |" in checks
     assert "| perf | ⏭️ skipped | — | 0 | perf summary |" in checks
-    secrets = md[md.index("### Findings: secrets (3)") :].split("\n\n")[1].split("\n")
-    assert [row.split(" | ")[1] for row in secrets[2:]] == [
+    # One table of every finding, worst first across checks, each row with its fix.
+    table = md[md.index("### Findings (4)") :].split("\n\n")[1].split("\n")
+    assert table[0] == "| Severity | Rule | Where | Finding | Fix |"
+    assert [row.split(" | ")[1] for row in table[2:] if row] == [
         "secrets.aws-key",
         "secrets.github-token",
+        "dns.spf",
         "secrets.generic",
     ]
     assert "| 🛑 blocker | secrets.aws-key | a.py:3 | **AWS key**<br>It is wrong:" in md
     assert "| 🟠 medium | dns.spf | example.com | **SPF**" in md
+    assert md.count("### Findings") == 1
     _assert_tables_intact(md)
 
 
@@ -223,8 +227,8 @@ def test_hundred_thousand_findings_stay_under_one_mebibyte() -> None:
     assert count is not None
     omitted = int(count.group(1))
     assert rows + omitted == 100_000
-    per_check = [int(n) for n in re.findall(r"_(\d+) more findings? from \w+ not shown", md)]
-    assert sum(per_check) == omitted
+    per_table = [int(n) for n in re.findall(r"_(\d+) more findings? not shown here", md)]
+    assert sum(per_table) == omitted
     # What must always be there is there: verdict, checks, latency.
     assert md.startswith("## ❌ launchgate: NO-GO: 20000 launch blockers")
     assert "### Latency" in md and "```mermaid" in md
@@ -251,11 +255,11 @@ def test_the_worst_findings_are_the_ones_shown() -> None:
     blocker = make_finding("secrets", "secrets.aws-key", "blocker", "AWS key")
     md = github.summary(make_report([*lows, blocker], checks=["env", "secrets"]), max_bytes=5_000)
     assert "| 🛑 blocker | secrets.aws-key |" in md
-    assert "### Findings: env (100)" in md
+    assert "### Findings (101)" in md
 
 
 def test_the_whole_summary_is_pinned() -> None:
-    """Verdict, checks table (a skipped row too), findings per check, latency and chart, exactly."""
+    """Verdict, checks table (a skipped row too), one findings table, latency and chart, exactly."""
     rich = rich_report()
     skipped = CheckResult("smoke", summary="not in this version", skipped=True)
     report = dataclasses.replace(rich, checks=(*rich.checks, skipped))
@@ -274,17 +278,12 @@ def test_the_whole_summary_is_pinned() -> None:
         "| perf | ✅ pass | 7 ms | 0 | 2 routes |",
         "| smoke | ⏭️ skipped | — | 0 | not in this version |",
         "",
-        "### Findings: secrets (1)",
+        "### Findings (2)",
         "",
-        "| Severity | Rule | Location | Finding |",
-        "|---|---|---|---|",
-        "| 🛑 blocker | secrets.aws | a.py:3 | **AWS key**<br>ghp&#95;…xY12 in a.py |",
-        "",
-        "### Findings: env (1)",
-        "",
-        "| Severity | Rule | Location | Finding |",
-        "|---|---|---|---|",
-        "| 🟡 low | env.missing | — | **Missing X**<br>Missing X |",
+        "| Severity | Rule | Where | Finding | Fix |",
+        "|---|---|---|---|---|",
+        "| 🛑 blocker | secrets.aws | a.py:3 | **AWS key**<br>ghp&#95;…xY12 in a.py | Rotate it. |",
+        "| 🟡 low | env.missing | — | **Missing X**<br>Missing X | Fix it. |",
         "",
         "### Latency",
         "",
@@ -308,3 +307,39 @@ def test_the_whole_summary_is_pinned() -> None:
         "SARIF reports)._",
         "",
     ]
+
+
+def test_each_row_has_its_fix_and_a_short_commit_id() -> None:
+    sha = "1af939c47f3c0d9e8b7a6f5e4d3c2b1a09f8e7d6"
+    finding = make_finding("secrets", "secrets.github-token", "high", "Token", path="a.py", line=2)
+    finding = dataclasses.replace(
+        finding,
+        remediation="Rotate the token",
+        location=dataclasses.replace(finding.location, commit=sha),
+    )
+    md = github.summary(make_report([finding]))
+    (row,) = [line for line in md.split("\n") if line.startswith("| 🔴 high")]
+    assert "| a.py:2 @ 1af939c |" in row and sha[:8] not in row
+    assert row.endswith("| Rotate the token |")
+
+
+def test_after_a_commit_range_new_findings_are_apart_from_old_ones() -> None:
+    new = make_finding("secrets", "secrets.github-token", "high", "New token", path="n.py")
+    old = make_finding("secrets", "secrets.aws-key", "blocker", "Old key", path="o.py")
+    env = make_finding("env", "env.placeholder", "medium", "Placeholder", path=".env")
+    marked = [
+        dataclasses.replace(new, details={INTRODUCED_IN_RANGE: True}),
+        dataclasses.replace(old, details={INTRODUCED_IN_RANGE: False}),
+        env,
+    ]
+    md = github.summary(make_report(marked, checks=["env", "secrets"]))
+    introduced = md.index("### Introduced by the new commits (1)")
+    already = md.index("### Already there before them (or not tied to a commit) (2)")
+    assert introduced < md.index("New token") < already < md.index("Old key")
+    assert already < md.index("Placeholder")
+    _assert_tables_intact(md)
+
+
+def test_a_skipped_check_is_a_row_that_says_why() -> None:
+    report = make_report(checks=["env"], skipped=["dns"], summaries={"dns": "not configured"})
+    assert "| dns | ⏭️ skipped | — | 0 | not configured |" in github.summary(report)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from launchgate.checkapi import CheckError
-from launchgate.findings import Severity
+from launchgate.findings import INTRODUCED_IN_RANGE, Severity
 from launchgate.manifest import Manifest
 from launchgate.redact import redact
 from launchgate.secretscan.baseline import DEFAULT_BASELINE
@@ -458,3 +458,25 @@ def test_rewriting_an_unchanged_baseline_changes_nothing(tmp_path: Path) -> None
     text = (tmp_path / "one.json").read_text()
     assert text == (tmp_path / "two.json").read_text()
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", text)
+
+
+def test_a_history_finding_says_why_it_is_high_not_blocker(repo: GitRepo, scan):
+    token = github_token()
+    repo.commit("add", {"app/config.py": f"TOKEN = '{token}'\n"})
+    repo.commit("remove", {"app/config.py": "x = 1\n"})
+    [f] = secrets_of(scan(repo.path))
+    assert f.severity is Severity.HIGH
+    assert f.message.endswith(
+        "Severity high, not the rule's blocker: it is no longer in the tree "
+        "(deleted since, or only on another branch or tag)."
+    )
+
+
+def test_a_range_scan_marks_what_its_commits_introduced(repo: GitRepo, scan):
+    old_key, new_token = aws_key_id(), github_token()
+    base = repo.commit("before the PR", {"old.py": f"AWS = '{old_key}'\n"})
+    head = repo.commit("the PR", {"new.py": f"TOKEN = '{new_token}'\n"})
+    found = {f.location.path: f for f in secrets_of(scan(repo.path, since=f"{base}..{head}"))}
+    assert found["new.py"].details[INTRODUCED_IN_RANGE] is True
+    assert found["old.py"].details[INTRODUCED_IN_RANGE] is False
+    assert all(INTRODUCED_IN_RANGE not in f.details for f in secrets_of(scan(repo.path)))
