@@ -7,6 +7,7 @@ A check that cannot do its job raises :class:`CheckError` with a message for the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,20 @@ def _silent(_message: str) -> None:
     return None
 
 
+# Keys that are public by design (they ship to every browser): masking them hides nothing.
+PUBLIC_KEY_PREFIXES = ("pk_live_", "pk_test_")
+# A short run of letters is a word ("admin", "changeme"), not a credential worth a mask: masked,
+# every "admin" in the job's log would become "***".
+_WORD = re.compile(r"[A-Za-z]{1,16}")
+
+
+def worth_masking(value: str) -> bool:
+    """A value whose masking protects something and does not wreck the log: not too short, not
+    a plain word, not a public key. Checks never print values anyway (only redacted forms)."""
+    text = value.strip()
+    return len(text) >= 4 and not _WORD.fullmatch(text) and not text.startswith(PUBLIC_KEY_PREFIXES)
+
+
 @dataclass
 class Masker:
     """Values that must never be shown. In Actions each is emitted as ``::add-mask::`` first."""
@@ -32,9 +47,7 @@ class Masker:
     values: set[str] = field(default_factory=set)
 
     def add(self, value: str) -> None:
-        # Masking very short strings would blank out ordinary log text; they are never printed
-        # anyway because checks only print redacted forms.
-        if value and len(value.strip()) >= 4:
+        if value and worth_masking(value):
             self.values.add(value)
 
 

@@ -29,7 +29,7 @@ from launchgate.envcheck.sources import (
     plan_sources,
 )
 from launchgate.envcheck.spec import VarSpec, declaration_lines, declared_vars, looks_secret
-from launchgate.envcheck.values import load_rules
+from launchgate.envcheck.values import PLACEHOLDER, ValueRule, load_rules
 from launchgate.findings import CheckResult, Finding, Location, Severity, fingerprint_of
 from launchgate.manifest import Manifest
 
@@ -75,21 +75,34 @@ def _comparison_plans(manifest: Manifest, checked: Iterable[Plan]) -> list[Plan]
     ]
 
 
-def _mask_environment(masker: Masker, values: EnvironmentValues, specs: Sequence[VarSpec]) -> None:
-    """Register every sensitive value this environment exposes to the check, before any use."""
+def _mask_environment(
+    masker: Masker,
+    values: EnvironmentValues,
+    specs: Sequence[VarSpec],
+    rules: Sequence[ValueRule],
+) -> None:
+    """Register every sensitive value this environment exposes to the check, before any use;
+    placeholders (by the value packs' placeholder rules) protect nothing and are not masked."""
     secret = {s.name: s.secret for s in specs}
+    placeholders = [r for r in rules if r.category == PLACEHOLDER]
 
     def is_secret(name: str) -> bool:
         return secret.get(name, looks_secret(name))
+
+    def mask(name: str, value: str | None) -> None:
+        def placeholder(text: str) -> bool:
+            return any(r.matches(name, text, True) for r in placeholders)
+
+        mask_value(masker, value, is_secret(name), placeholder)
 
     names = {s.name for s in specs} | {s.required_if for s in specs if s.required_if}
     for name in sorted(names):
         found = values.get(name)
         if found is not None:
-            mask_value(masker, found.value, is_secret(name))
+            mask(name, found.value)
     for dotenv in values.files:
         for found in dotenv.values.values():
-            mask_value(masker, found.value, is_secret(found.name))
+            mask(found.name, found.value)
 
 
 def _source_findings(plan: Plan, values: EnvironmentValues) -> list[Finding]:
@@ -188,7 +201,7 @@ def check_env(ctx: CheckContext, environ: Mapping[str, str] | None = None) -> Ch
     checked = 0
     for plan in plans:
         values = load_environment(plan, manifest.root, ctx.root, process, cache)
-        _mask_environment(ctx.masker, values, specs)
+        _mask_environment(ctx.masker, values, specs, rules)
         findings += _source_findings(plan, values)
         findings += exposed_values(plan, values, ctx.masker)
         outcome = evaluate_environment(plan, values, specs, rules, digest_of, declared_at)
@@ -197,7 +210,7 @@ def check_env(ctx: CheckContext, environ: Mapping[str, str] | None = None) -> Ch
         checked += outcome.checked
     for plan in _comparison_plans(manifest, plans):
         values = load_environment(plan, manifest.root, ctx.root, process, cache)
-        _mask_environment(ctx.masker, values, specs)
+        _mask_environment(ctx.masker, values, specs, rules)
         sightings += evaluate_environment(
             plan, values, specs, rules, digest_of, declared_at
         ).sightings

@@ -8,6 +8,7 @@ random keys are masked too: a name is not a reliable witness of what a value hol
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from launchgate.checkapi import Masker
@@ -55,11 +56,22 @@ def _add(masker: Masker, value: str) -> None:
         masker.add(part)
 
 
-def mask_value(masker: Masker, value: str | None, secret: bool) -> None:
-    """Register ``value`` (and its URL password, raw and decoded) when it may be sensitive."""
-    if not value:
+def mask_value(
+    masker: Masker,
+    value: str | None,
+    secret: bool,
+    placeholder: Callable[[str], bool] = lambda _value: False,
+) -> None:
+    """Register ``value`` (and its URL password, raw and decoded) when it may be sensitive.
+
+    A placeholder (``changeme``, ``<your-key>``) protects nothing and is left unmasked; so is a
+    URL whose only secret-looking part, its password, is a placeholder.
+    """
+    if not value or placeholder(value):
         return
     password = url_password(value)
+    if password is not None and (placeholder(password) or placeholder(unquote(password))):
+        password = None
     if secret or password is not None or looks_keylike(value):
         _add(masker, value)
         _add(masker, value.strip())

@@ -182,3 +182,25 @@ def test_the_manifest_directory_bounds_the_code_scan(monorepo: Path) -> None:
     from_root = launchgate("run", "-m", "backend/launchready.yml", "--only", "env", cwd=monorepo)
     assert "FRONTEND_ONLY_KEY" not in from_root.stdout
     assert "1 code file(s) scanned" in from_root.stdout
+
+
+def test_actions_masks_secrets_not_words_placeholders_or_public_keys(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "app")
+    repo.write(
+        "launchready.yml",
+        "version: 1\nenv:\n  sources: [.env]\n  required:\n"
+        "    - {name: DATABASE_URL}\n    - {name: ADMIN_PASSWORD}\n"
+        "    - {name: STRIPE_PUBLISHABLE_KEY}\n    - {name: SESSION_SECRET}\n",
+    )
+    public = "pk_live_51H8aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    real = "Zq8vN3-long-session-secret-4TfW"
+    repo.write(
+        ".env",
+        "DATABASE_URL=postgres://admin:changeme@db.internal/app\nADMIN_PASSWORD=admin\n"
+        f"STRIPE_PUBLISHABLE_KEY={public}\nSESSION_SECRET={real}\n",
+    )
+    result = launchgate("env", cwd=repo.path, env={"GITHUB_ACTIONS": "true"})
+    masks = {
+        line[len("::add-mask::") :] for line in result.stdout.splitlines() if "add-mask" in line
+    }
+    assert masks == {real}
