@@ -30,6 +30,7 @@ from launchgate.findings import (
 )
 from launchgate.leakguard import clean_results
 from launchgate.manifest import Manifest
+from launchgate.overlap import merge_overlaps
 from launchgate.registry import NOT_IN_THIS_VERSION, not_in_this_version
 from launchgate.store import Store
 
@@ -230,6 +231,7 @@ def run_gate(
             findings = tuple(_override_severity(f, overrides) for f in result.findings)
             result = dataclasses.replace(result, findings=findings)
         ordered.append(result)
+    ordered = merge_overlaps(ordered)  # after overrides: the worst finding is the one kept
     for check_id, reason in skipped_checks(registry, manifest, options).items():
         if check_id not in results:
             ordered.append(CheckResult(check=check_id, summary=reason, skipped=True))

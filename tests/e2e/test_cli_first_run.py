@@ -204,3 +204,22 @@ def test_actions_masks_secrets_not_words_placeholders_or_public_keys(tmp_path: P
         line[len("::add-mask::") :] for line in result.stdout.splitlines() if "add-mask" in line
     }
     assert masks == {real}
+
+
+def test_a_stripe_test_key_in_production_dotenv_is_one_finding(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "app")
+    repo.write(
+        "launchready.yml",
+        "version: 1\nenvironments:\n  production: {env_files: [.env.production]}\n"
+        "env:\n  required:\n    - {name: STRIPE_SECRET_KEY}\n",
+    )
+    key = "sk" + "_test_51HfzXq2eZvKYlo2CqRsTuVwZ8aB"  # split: this file passes the gate
+    repo.write(".env.production", f"STRIPE_SECRET_KEY={key}\n")
+    repo.write("pay.py", "import os\nos.environ['STRIPE_SECRET_KEY']\n")
+    result = launchgate("run", "-q", "-r", "json:r.json", cwd=repo.path)
+    report = json.loads((repo.path / "r.json").read_text())
+    on_line = [f for f in report["findings"] if f["location"].get("path") == ".env.production"]
+    assert [f["rule"] for f in on_line] == ["env.test-value-in-production"], result.stderr
+    assert "secrets.stripe-test-secret-key" in on_line[0]["message"]
+    secrets = next(c for c in report["checks"] if c["id"] == "secrets")
+    assert "reported once under env.test-value-in-production" in secrets["summary"]

@@ -1,0 +1,63 @@
+"""One finding per problem across checks.
+
+The env check and the secrets check both read dotenv files, so the same Stripe test key in
+``.env.production`` would be reported twice (env: test value in production, secrets: Stripe key).
+When findings of different checks sit on the same file and line of the tree, the worst is kept and
+says what the others found; each other check's summary refers to it instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from launchgate.findings import CheckResult, Finding
+
+Place = tuple[str, int]
+
+
+def _place(finding: Finding) -> Place | None:
+    """Where in the tree a finding is; history findings (with a commit) are about the past."""
+    loc = finding.location
+    if not loc.path or not loc.line or loc.commit:
+        return None
+    return (loc.path, loc.line)
+
+
+def merge_overlaps(results: Sequence[CheckResult]) -> list[CheckResult]:
+    """The results with each place's findings from several checks merged into the worst one."""
+    by_place: dict[Place, list[Finding]] = {}
+    for result in results:
+        for finding in result.findings:
+            place = _place(finding)
+            if place is not None:
+                by_place.setdefault(place, []).append(finding)
+    keep: dict[int, Finding] = {}  # id of the worst finding -> it, with the others named
+    drop: dict[int, Finding] = {}  # id of a merged-away finding -> the finding that has it
+    for found in by_place.values():
+        if len({f.check for f in found}) < 2:
+            continue
+        # The worst; on a tie, the first check in run order (max keeps the first maximum).
+        worst = max(found, key=lambda f: f.severity.rank)
+        others = [f for f in found if f.check != worst.check]
+        also = "; ".join(f"{f.check}: {f.rule} ({f.severity.value})" for f in others)
+        keep[id(worst)] = dataclasses.replace(
+            worst,
+            message=f"{worst.message} Also found on this line by {also}; reported once, here.",
+            details={**worst.details, "also": [f.rule for f in others]},
+        )
+        for other in others:
+            drop[id(other)] = worst
+    if not keep:
+        return list(results)
+    merged: list[CheckResult] = []
+    for result in results:
+        findings = tuple(keep.get(id(f), f) for f in result.findings if id(f) not in drop)
+        gone = [drop[id(f)] for f in result.findings if id(f) in drop]
+        summary = result.summary
+        if gone:
+            where = ", ".join(sorted({f"{f.rule} at {f.location.describe()}" for f in gone}))
+            note = f"{len(gone)} finding(s) reported once under {where}"
+            summary = f"{summary}; {note}" if summary else note
+        merged.append(dataclasses.replace(result, findings=findings, summary=summary))
+    return merged
