@@ -19,6 +19,7 @@ from launchgate.envcheck.crossenv import run_digest, same_secret_findings
 from launchgate.envcheck.drift import undeclared_reads, unused_declarations
 from launchgate.envcheck.evaluate import CHECK, Sighting, evaluate_environment
 from launchgate.envcheck.exposure import exposed_reads, exposed_values
+from launchgate.envcheck.frameworks import implicit_reads
 from launchgate.envcheck.masking import mask_value
 from launchgate.envcheck.sources import (
     PROCESS,
@@ -180,7 +181,7 @@ def _drift(
     findings = undeclared_reads(scan.reads, specs, [str(p) for p in section.get("ignore") or []])
     findings += exposed_reads(scan.reads)
     if scan.files:
-        findings += unused_declarations(scan.reads, specs, declared_at)
+        findings += unused_declarations(scan.reads, specs, declared_at, implicit_reads(ctx.root))
     return findings, f"{scan.files} code file(s) scanned, {len(scan.reads)} read(s) found"
 
 

@@ -68,10 +68,14 @@ def undeclared_reads(
 
 
 def unused_declarations(
-    reads: Sequence[EnvRead], specs: Sequence[VarSpec], declared_at: Mapping[int, Location]
+    reads: Sequence[EnvRead],
+    specs: Sequence[VarSpec],
+    declared_at: Mapping[int, Location],
+    implicit: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """One finding per declared variable that nothing in the scanned code reads."""
-    read = {r.name for r in reads}
+    """One finding per declared variable that nothing in the scanned code reads; ``implicit``
+    names what a detected framework reads by itself (see :mod:`launchgate.envcheck.frameworks`)."""
+    read = {r.name for r in reads} | set(implicit or {})
     findings = []
     seen: set[str] = set()
     for spec in specs:
