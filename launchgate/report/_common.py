@@ -20,6 +20,8 @@ _LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 ELLIPSIS = "…"
+# How launchgate shows bytes of a file name that are not UTF-8 (``backslashreplace``).
+_UNDECODABLE = re.compile(r"\\x[0-9a-fA-F]{2}")
 
 
 def clean(text: object) -> str:
@@ -41,6 +43,11 @@ def repo_relative(path: str | None, root: Path | None = None) -> str | None:
     so absolute paths are made relative to ``root`` and paths that escape it give None.
     """
     if not path or clean(path) != path or "\t" in path or "\n" in path:
+        return None
+    if _UNDECODABLE.search(path):
+        # A file name with bytes that are not UTF-8, shown escaped (``bad/\xff.env``): no
+        # repository path GitHub can place matches it, and turning its backslashes into slashes
+        # would name another file. The message still shows the escaped name.
         return None
     text = path.replace("\\", "/")
     if PurePosixPath(text).is_absolute() or re.match(r"^[A-Za-z]:/", text):

@@ -223,3 +223,14 @@ def test_a_stripe_test_key_in_production_dotenv_is_one_finding(tmp_path: Path) -
     assert "secrets.stripe-test-secret-key" in on_line[0]["message"]
     secrets = next(c for c in report["checks"] if c["id"] == "secrets")
     assert "reported once under env.test-value-in-production" in secrets["summary"]
+
+
+def test_an_undecodable_file_name_is_never_annotated_at_another_path(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "app")
+    repo.write("launchready.yml", "version: 1\n")
+    token = "ghp" + "_Qw8eRt5yUi2oPa7sDf4gHj1kLz9xCv3bNm6A"  # split: this file passes the gate
+    repo.write(b"bad/\xff\xfe.env", f"GITHUB_TOKEN={token}\n")
+    result = launchgate("secrets", "--no-history", "-f", "github", cwd=repo.path)
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("::error")]
+    assert "file=" not in line  # not bad/xff/xfe.env, a file that does not exist
+    assert "bad/\\xff\\xfe.env" in line  # the message names the file, escaped
