@@ -24,6 +24,7 @@ from launchgate.secretscan.detector import (
     path_matches,
 )
 from launchgate.secretscan.gitwalk import run_git
+from launchgate.secretscan.ownreports import is_own_report
 from launchgate.secretscan.pool import WORKER, Job, default_workers, run_jobs
 
 DEFAULT_BUNDLES = ("dist", "build", ".next/static", "out")
@@ -59,6 +60,7 @@ class TreeResult:
     submodules: list[str] = field(default_factory=list)
     inline_suppressed: int = 0
     long_lines: int = 0
+    own_reports: int = 0  # launchgate's own reports, never scanned
 
     def absorb(self, other: TreeResult) -> None:
         """Append another part's results (parts of one scan, merged in path order)."""
@@ -70,6 +72,7 @@ class TreeResult:
         self.submodules.extend(other.submodules)
         self.inline_suppressed += other.inline_suppressed
         self.long_lines += other.long_lines
+        self.own_reports += other.own_reports
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -262,6 +265,9 @@ def _scan_here(
         out.files += 1
         if b"\0" in data[:_BINARY_SNIFF]:
             out.binary += 1
+            continue
+        if is_own_report(data):
+            out.own_reports += 1
             continue
         scan_buffer(data, shown, detector, out)
         if i % 500 == 499:
