@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from launchgate.cli.options import ExitError, guard, load_for_command, manifest_option
-from launchgate.registry import load_builtin_checks
+from launchgate.registry import NOT_IN_THIS_VERSION, load_builtin_checks, not_in_this_version
 
 
 @click.command(name="rules")
@@ -21,6 +21,9 @@ def rules(check_id: str | None, manifest: Path | None, as_json: bool) -> None:
 
     loaded = load_for_command(manifest, Path("."), required=False)
     registry = load_builtin_checks()
+    if check_id is not None and not_in_this_version(check_id, registry):
+        click.echo(f"launchgate: {check_id}: {NOT_IN_THIS_VERSION}; no rules to list", err=True)
+        return
     if check_id is not None and check_id not in registry:
         raise ExitError(f"unknown check {check_id!r}; available: {', '.join(registry)}")
     infos = [

@@ -234,3 +234,14 @@ def test_an_undecodable_file_name_is_never_annotated_at_another_path(tmp_path: P
     (line,) = [x for x in result.stdout.splitlines() if x.startswith("::error")]
     assert "file=" not in line  # not bad/xff/xfe.env, a file that does not exist
     assert "bad/\\xff\\xfe.env" in line  # the message names the file, escaped
+
+
+def test_rules_of_a_check_this_version_may_lack_is_not_an_unknown_check(tmp_path: Path) -> None:
+    from launchgate.registry import BUILTIN_CHECKS, known_check_ids
+
+    for check_id in known_check_ids():
+        result = launchgate("rules", "--check", check_id, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        if check_id not in BUILTIN_CHECKS:
+            assert "not in this version of launchgate" in result.stderr
+    assert launchgate("rules", "--check", "smok", cwd=tmp_path).returncode == 2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from launchgate.envcheck.frameworks import Framework, builtin_frameworks, implicit_reads
+from tests.e2e.test_cli_first_run import launchgate
 
 CASES = [
     (framework, kind, files)
@@ -61,19 +61,9 @@ def test_the_manifest_init_writes_passes_its_first_run_without_unused_nextauth(
     )
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
 
-    def launchgate(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "launchgate", *args],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    assert launchgate("init").returncode == 0
+    assert launchgate("init", cwd=tmp_path).returncode == 0
     assert "NEXTAUTH_SECRET" in (tmp_path / "launchready.yml").read_text()
-    launchgate("env", "-r", "json:r.json")
+    launchgate("env", "-r", "json:r.json", cwd=tmp_path)
     report = json.loads((tmp_path / "r.json").read_text())
     unused = [
         f["details"]["variable"]
