@@ -51,6 +51,9 @@ def test_this_repository_passes_its_own_gate(tmp_path: Path) -> None:
     assert report["status"] == "pass"
     ran = [c for c in report["checks"] if c["status"] != "skipped"]
     assert [(c["id"], c["status"]) for c in ran] == [("env", "pass"), ("secrets", "pass")]
+    # Checks this manifest does not configure are rows that say why, never silently absent.
+    skipped = {c["id"]: c["summary"] for c in report["checks"] if c["status"] == "skipped"}
+    assert all(why == "not configured in the manifest" for why in skipped.values()), skipped
     env, secrets = (c["summary"] for c in ran)
 
     # env reads code under launchready.yml's code_paths: launchgate/ and .github/workflows.
