@@ -39,7 +39,10 @@ def merge_overlaps(results: Sequence[CheckResult]) -> list[CheckResult]:
             continue
         # The worst; on a tie, the first check in run order (max keeps the first maximum).
         worst = max(found, key=lambda f: f.severity.rank)
-        others = [f for f in found if f.check != worst.check]
+        # The same fingerprint is the same finding: the report's de-duplication keeps one.
+        others = [f for f in found if f.check != worst.check and f.fingerprint != worst.fingerprint]
+        if not others:
+            continue
         also = "; ".join(f"{f.check}: {f.rule} ({f.severity.value})" for f in others)
         keep[id(worst)] = dataclasses.replace(
             worst,

@@ -47,3 +47,10 @@ def test_different_lines_history_and_one_check_are_left_alone() -> None:
         ),
     ]
     assert merge_overlaps(results) == results
+
+
+def test_findings_with_the_same_fingerprint_are_left_to_de_duplication() -> None:
+    a = Finding("env", "env.x", "low", "t", "msg.", Location(".env", 2), fingerprint="f" * 32)
+    b = Finding("secrets", "s.y", "high", "t", "msg.", Location(".env", 2), fingerprint="f" * 32)
+    results = [CheckResult("env", (a,)), CheckResult("secrets", (b,))]
+    assert merge_overlaps(results) == results
