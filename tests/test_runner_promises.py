@@ -364,3 +364,15 @@ def test_the_unchecked_section_note_has_a_stable_fingerprint_and_says_what_to_do
         "does not have them yet, so nothing about them was checked."
     )
     assert note.remediation == "Upgrade launchgate when it ships these checks."
+
+
+def test_checks_left_out_say_why(tmp_path: Path) -> None:
+    env, secrets = spec("env", returns([])), spec("secrets", returns([]))
+    report = gate(tmp_path, env, secrets, skip=("secrets",))
+    assert [(c.check, c.skipped, c.summary) for c in report.checks] == [
+        ("env", False, ""),
+        ("secrets", True, "left out with --skip"),
+    ]
+    with pytest.raises(UsageError) as caught:
+        gate(tmp_path, env, secrets, only=("env", "secrets"), skip=("env", "secrets"))
+    assert str(caught.value) == "--only env,secrets --skip env,secrets leaves no check to run"
