@@ -62,3 +62,18 @@ def test_values_are_masked_and_never_in_messages(scanned: CheckResult):
     planted = CORPUS.files["config/master.key"].strip()
     assert planted in masked
     assert all(planted not in f.message for f in scanned.findings)
+
+
+def test_a_deleted_credential_file_is_found_in_history(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+):
+    """Path-scoped rules apply to what history added to that path, not only to the tree."""
+    creds = CORPUS.files[".git-credentials"]
+    first = repo.commit("oops", {".git-credentials": creds, "app.py": "print('hi')\n"})
+    repo.commit("remove it", delete=(".git-credentials",))
+    found = [f for f in scan(repo.path).findings if f.rule == "secrets.git-credentials"]
+    assert {(f.location.line, f.details["scope"], f.location.commit) for f in found} == {
+        (1, "history", first),
+        (2, "history", first),
+    }
+    assert {f.severity for f in found} == {Severity.HIGH}  # history: rotate, high by default
