@@ -1002,6 +1002,7 @@ def _add_bundles(
 ) -> None:
     """Minified client bundles committed to the repo: one secret per > 4 KB line, decoys too."""
     single = [r for r in rules if r not in ("private-key", "gcp-service-account", *OWN_FILE)]
+    keywords = {r.id: r.keywords for r in load_rules().rules}
     for _ in range(6):
         path = f"public/assets/app.{g.hex(8)}.min.js"
         lines: list[str] = []
@@ -1013,7 +1014,14 @@ def _add_bundles(
             roll = g.rng.random()
             if roll < 0.5:
                 secret = makers[g.pick(single)]()
-                key = g.pick([secret.name.lower(), "k", "e.apiKey"])
+                # A value that holds none of its rule's keywords needs its variable name for
+                # context (a password, a UUID-shaped token): never plant it under "k".
+                self_evident = any(kw in secret.value.lower() for kw in keywords[secret.rule])
+                key = (
+                    g.pick([secret.name.lower(), "k", "e.apiKey"])
+                    if self_evident
+                    else secret.name.lower()
+                )
                 lines.append(f'{chunk}var {key.replace(".", "_")}="{secret.value}";{chunk}')
                 corpus.planted[(path, len(lines))] = secret.rule
             elif roll < 0.8:
