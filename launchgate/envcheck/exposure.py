@@ -132,7 +132,7 @@ def exposed_values(plan: Plan, values: EnvironmentValues, masker: Masker) -> lis
         if found.value:
             masker.add(found.value)
         why = (
-            f"its value is a {by_value}"
+            f"its value is a secret (the secrets check reports it as: {by_value})"
             if by_value
             else "its name says it is a secret (secret, private, service role, password...)"
         )
