@@ -168,6 +168,17 @@ class Detector:
         self._by_path: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._keywords = sorted(self._by_keyword)
         self.search: KeywordSearch = keyword_search(self._keywords)
+        # History: a literal of each whole-file rule's paths finds their diff headers, so the
+        # patch scanner can read every line those files add (they have no keywords to find).
+        literals = {
+            header_literal(glob)
+            for i in self._scoped
+            if not self._compiled[i].rule.keywords
+            for glob in self._compiled[i].rule.paths
+        }
+        self.file_search: KeywordSearch | None = (
+            keyword_search(sorted(literals)) if literals else None
+        )
         self._value_res = {
             a.id: compile_pattern(a.value_regex, a.source) for a in ruleset.allow if a.value_regex
         }
@@ -326,6 +337,16 @@ def _char_offsets(text: str, byte_offsets: list[int]) -> Iterator[int]:
         done_chars += len(raw[done_bytes:pos].decode("utf-8", "surrogatepass"))
         done_bytes = pos
         yield done_chars
+
+
+def header_literal(glob: str) -> str:
+    """Lowercase text that every ``diff --git`` header of a file ``glob`` matches contains:
+    ``/.pgpass`` for ``**/.pgpass``, ``config/credentials/`` for ``**/config/credentials/*.key``."""
+    last = glob.rsplit("/", 1)[-1]
+    if not any(c in last for c in "*?["):
+        return "/" + last.lower()
+    runs = [r for r in re.split(r"\*\*/|[*?]|\[[^\]]*\]", glob) if r]
+    return max(runs, key=len).lower() if runs else glob.lower()
 
 
 def path_matches(path: str, pattern: str) -> bool:

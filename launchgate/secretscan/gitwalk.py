@@ -10,13 +10,14 @@ shard runs its own ``git log --no-walk --stdin`` in a worker process, so git its
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import queue
 import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,7 +238,11 @@ class PatchScanner:
         res.submodule_changes += buf.count(b"\n+Subproject commit ")
         cur = 0
         le = -1
-        for pos in self.detector.search.starts(buf):
+        starts: Iterable[int] = self.detector.search.starts(buf)
+        whole = self._whole_file_lines(buf)
+        if whole:
+            starts = heapq.merge(starts, whole)
+        for pos in starts:
             if pos < le:
                 continue  # another keyword on the line just seen (never search back again:
                 # on one 20 MB line that made the scan quadratic)
@@ -259,6 +264,32 @@ class PatchScanner:
                 continue
             self._scan_line(buf, ls, le)
         self._advance(buf, cur, len(buf))
+
+    def _whole_file_lines(self, buf: bytes) -> list[int]:
+        """Starts of the lines added to files a keywordless rule reads whole (``.pgpass``,
+        ``config/master.key``): found by their diff headers, not by keywords."""
+        search = self.detector.file_search
+        if search is None:
+            return []
+        out: list[int] = []
+        if self.in_hunk and self.path is not None and self.detector.whole_file(self.path):
+            out += _added_lines(buf, 0, _section_end(buf, 0))  # continued from the last buffer
+        seen = -1
+        for pos in search.starts(buf):
+            ls = buf.rfind(b"\n", 0, pos) + 1
+            if ls <= seen or not buf.startswith(b"diff --git ", ls):
+                continue
+            seen = ls
+            end = _section_end(buf, ls)
+            plus = buf.find(b"\n+++ ", ls, end)
+            if plus < 0:
+                continue
+            nl = buf.find(b"\n", plus + 1, end)
+            nl = end if nl < 0 else nl
+            path = unquote_path(buf[plus + 5 : nl].removesuffix(b"\t"))
+            if self.detector.whole_file(path[2:] if path.startswith("b/") else path):
+                out += _added_lines(buf, nl, end)
+        return sorted(out)
 
     def _scan_line(self, buf: bytes, ls: int, le: int) -> None:
         assert self.commit is not None
@@ -339,6 +370,23 @@ class PatchScanner:
                 else:
                     path = unquote_path(target)
                     self.path = path[2:] if path.startswith("b/") else path
+
+
+def _section_end(buf: bytes, start: int) -> int:
+    """Where the file diff that starts at ``start`` ends: the next file or commit."""
+    ends = [i for i in (buf.find(b"\ndiff ", start), buf.find(b"\n\x01", start)) if i >= 0]
+    return min(ends) if ends else len(buf)
+
+
+def _added_lines(buf: bytes, start: int, end: int) -> list[int]:
+    """Starts of the ``+`` lines in ``buf[start:end]`` (not the ``+++`` file header)."""
+    out = []
+    i = buf.find(b"\n+", start, end)
+    while i >= 0:
+        if not _is_new_file_header(buf, i + 1):
+            out.append(i + 1)
+        i = buf.find(b"\n+", i + 1, end)
+    return out
 
 
 _NEW_HEADER = (b"+++ b/", b'+++ "b/', b"+++ /dev/null")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 
 import pytest
 
 from launchgate.findings import CheckResult, Severity
+from launchgate.secretscan.detector import Detector, header_literal
+from launchgate.secretscan.gitwalk import (
+    BatchResult,
+    PatchScanner,
+    _log_args,
+    git_env,
+    list_commits,
+)
+from launchgate.secretscan.rules import load_rules
 from tests.fixtures.credential_files import build
 from tests.fixtures.gitrepo import GitRepo
 
@@ -77,3 +87,69 @@ def test_a_deleted_credential_file_is_found_in_history(
         (2, "history", first),
     }
     assert {f.severity for f in found} == {Severity.HIGH}  # history: rotate, high by default
+
+
+def _whole_file_history(repo: GitRepo) -> list[str]:
+    files = {
+        ".pgpass": CORPUS.files[".pgpass"],
+        "config/master.key": CORPUS.files["config/master.key"],
+    }
+    repo.commit("start", {"app.py": "print('hi')\n"})
+    first = repo.commit("oops", {**files, "app.py": "print('password')\n"})
+    repo.commit("remove", delete=tuple(files))
+    return [first]
+
+
+def test_deleted_files_read_whole_are_found_in_history(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+):
+    """.pgpass and master.key have no keyword: history finds them by their diff headers."""
+    (first,) = _whole_file_history(repo)
+    found = {
+        (f.rule, f.location.path, f.location.line, f.location.commit)
+        for f in scan(repo.path).findings
+        if f.details.get("scope") == "history"
+    }
+    assert found == {
+        ("secrets.pgpass", ".pgpass", 2, first),
+        ("secrets.pgpass", ".pgpass", 3, first),
+        ("secrets.rails-master-key", "config/master.key", 1, first),
+    }
+
+
+def test_a_whole_file_section_split_across_buffers_gives_the_same_hits(repo: GitRepo):
+    _whole_file_history(repo)
+    commits = list_commits(repo.path, ["--all"])
+    stdin = "".join(f"{c}\n" for c in commits).encode()
+    patch = subprocess.run(
+        _log_args(None), cwd=repo.path, env=git_env(), input=stdin, capture_output=True, check=True
+    ).stdout
+    detector = Detector(load_rules())
+    whole, pieces = BatchResult(), BatchResult()
+    PatchScanner(detector, whole).feed(patch)
+    # Cut between the two added lines of .pgpass: the second buffer starts inside its section.
+    cut = patch.index(b"\n+*:*:*:replicator:") + 1
+    split = PatchScanner(detector, pieces)
+    split.feed(patch[:cut])
+    split.feed(patch[cut:])
+    assert [(h.path, h.line, h.rule) for h in whole.hits] == [
+        (h.path, h.line, h.rule) for h in pieces.hits
+    ]
+    assert (
+        len([h for h in whole.hits if h.rule in ("secrets.pgpass", "secrets.rails-master-key")])
+        == 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("glob", "literal"),
+    [
+        ("**/.pgpass", "/.pgpass"),
+        ("**/shadow", "/shadow"),
+        ("**/*.htpasswd", ".htpasswd"),
+        ("**/config/credentials/*.key", "config/credentials/"),
+        ("**/WinSCP.ini", "/winscp.ini"),
+    ],
+)
+def test_header_literal(glob: str, literal: str):
+    assert header_literal(glob) == literal
