@@ -150,7 +150,12 @@ def exposed_values(plan: Plan, values: EnvironmentValues, masker: Masker) -> lis
                 location=Location(path=found.source.path, line=found.line),
                 remediation=_remedy(found.name, prefix),
                 fingerprint=fingerprint_of(CHECK, EXPOSED, plan.name or "", found.name),
-                details={"environment": plan.name, "prefix": prefix, "by_value": bool(by_value)},
+                details={
+                    "variable": found.name,
+                    "environment": plan.name,
+                    "prefix": prefix,
+                    "by_value": bool(by_value),
+                },
             )
         )
     return out
@@ -181,7 +186,7 @@ def exposed_reads(reads: Sequence[EnvRead]) -> list[Finding]:
                 location=Location(path=places[0].path, line=places[0].line),
                 remediation=_remedy(name, prefix),
                 fingerprint=fingerprint_of(CHECK, EXPOSED_READ, name),
-                details={"prefix": prefix, "reads": len(places)},
+                details={"variable": name, "prefix": prefix, "reads": len(places)},
             )
         )
     return out
