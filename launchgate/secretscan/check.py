@@ -43,6 +43,7 @@ from launchgate.secretscan.gitwalk import (
     CommitMeta,
     GitError,
     RepoInfo,
+    count_missing_objects,
     exclude_pathspecs,
     inspect_repo,
     list_commits,
@@ -63,6 +64,7 @@ from launchgate.secretscan.tree import (
     scan_files,
     walk_files,
 )
+from launchgate.secretscan.unreadable import Unreadable, how_much, unreadable_finding
 
 CHECK_ID = "secrets"
 DEFAULT_MAX_FILE_BYTES = 2_000_000
@@ -372,19 +374,16 @@ def _history(
         pathspecs=pathspecs,
     )
     if result.skipped_commits:
-        notes.append(f"{len(result.skipped_commits)} commit(s) skipped: objects missing")
-        meta.append(
-            Finding(
-                check=CHECK_ID,
-                rule="secrets.history-incomplete",
-                severity=Severity.INFO,
-                title="Some commits could not be read",
-                message=f"{len(result.skipped_commits)} commit(s) were skipped because git "
-                f"could not read their objects (partial clone?): {result.skip_reason}",
-                location=Location(commit=result.skipped_commits[0]),
-                remediation="Scan a full clone (without --filter) to cover every commit.",
-            )
+        unread = Unreadable(
+            skipped=len(result.skipped_commits),
+            total=len(commits),
+            missing=count_missing_objects(info.toplevel, revs, info.promisor),
+            partial=info.promisor is not None,
+            first=result.skipped_commits[0],
+            reason=result.skip_reason,
         )
+        notes.append(how_much(unread) + " (objects missing)")
+        meta.append(unreadable_finding(unread))
     return result, {sha: i for i, sha in enumerate(commits)}
 
 

@@ -142,10 +142,37 @@ def inspect_repo(root: Path) -> RepoInfo | None:
             return None
         toplevel, bare = root, True
     shallow = len(lines) > 1 and lines[1].strip() == "true"
-    promisor_proc = run_git(root, "config", "--get", "extensions.partialClone")
-    promisor = promisor_proc.stdout.decode().strip() or None
     head = run_git(root, "rev-list", "-n1", "--all")
-    return RepoInfo(toplevel, shallow, promisor, bool(head.stdout.strip()), bare)
+    return RepoInfo(toplevel, shallow, promisor_remote(root), bool(head.stdout.strip()), bare)
+
+
+def promisor_remote(root: Path) -> str | None:
+    """The remote a partial clone would fetch missing objects from, if this is one.
+
+    Older clones name it in ``extensions.partialClone``; git 2.2x+ marks the remote itself
+    (``remote.origin.promisor=true``, next to its ``partialclonefilter``).
+    """
+    named = run_git(root, "config", "--get", "extensions.partialClone").stdout.decode().strip()
+    if named:
+        return named
+    marked = run_git(root, "config", "--bool", "--get-regexp", r"^remote\..*\.promisor$")
+    for line in marked.stdout.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip() == "true":
+            return key[len("remote.") : -len(".promisor")]
+    return None
+
+
+def count_missing_objects(root: Path, revs: Sequence[str], promisor: str | None) -> int:
+    """Objects reachable from ``revs`` that this clone does not have (never fetches them)."""
+    proc = subprocess.run(
+        [*git_prefix(promisor), "rev-list", "--objects", "--missing=print", *revs, "--"],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    return sum(1 for line in proc.stdout.splitlines() if line.startswith(b"?"))
 
 
 def list_commits(root: Path, revs: Sequence[str]) -> list[str]:

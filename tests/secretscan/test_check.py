@@ -335,8 +335,9 @@ def test_partial_clone_skips_and_counts_missing_objects(repo: GitRepo, tmp_path:
     partial.git("checkout", "-q", "main")
     result = scan(partial.path)
     [note] = by_rule(result, "secrets.history-incomplete")
-    assert "skipped" in note.message
-    assert "skipped: objects missing" in result.summary
+    assert note.severity is Severity.HIGH
+    assert note.message.startswith("2 of 2 commit(s) (100%) not scanned, 1 object(s) missing")
+    assert "not scanned" in result.summary
 
 
 def test_submodule_is_not_followed_and_noted(repo: GitRepo, tmp_path: Path, scan):
