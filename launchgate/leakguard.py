@@ -23,7 +23,7 @@ from typing import Any
 
 from launchgate.checkapi import Masker
 from launchgate.findings import CheckResult, Finding, Location
-from launchgate.redact import scrub
+from launchgate.redact import Scrubber, scrub
 
 # Everything but TAB and LF below 0x20, DEL, and the C1 range (0x9b is a one-byte CSI).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -34,7 +34,7 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _safe(text: str, values: set[str]) -> str:
+def _safe(text: str, values: Scrubber) -> str:
     return visible(scrub(text, values))
 
 
@@ -68,7 +68,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _scrubbed(value: Any, values: set[str]) -> Any:
+def _scrubbed(value: Any, values: Scrubber) -> Any:
     if isinstance(value, str):
         return _safe(value, values)
     if isinstance(value, Mapping):
@@ -86,7 +86,7 @@ def _texts(result: CheckResult) -> list[str]:
     return texts
 
 
-def _clean_finding(finding: Finding, values: set[str]) -> Finding:
+def _clean_finding(finding: Finding, values: Scrubber) -> Finding:
     location = Location(**_scrubbed(finding.location.to_dict(), values))
     return dataclasses.replace(
         finding,
@@ -109,7 +109,7 @@ def clean_results(results: list[CheckResult], masker: Masker) -> list[CheckResul
         for text in _texts(result):
             for value in secrets_in(text):
                 masker.add(value)
-    values = set(masker.values)
+    values = Scrubber(masker.values)  # prepared once for every text of every result
     return [
         dataclasses.replace(
             result,

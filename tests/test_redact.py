@@ -4,7 +4,7 @@ import hmac
 from hypothesis import given
 from hypothesis import strategies as st
 
-from launchgate.redact import redact, scrub, value_hash
+from launchgate.redact import Scrubber, redact, scrub, value_hash
 
 
 def test_forms_by_length() -> None:
@@ -63,3 +63,20 @@ def test_value_hash_of_undecodable_bytes_is_the_hmac_of_those_bytes() -> None:
     value = b"pa\xffss".decode("utf-8", "surrogateescape")
     expected = hmac.new(b"launchgate", b"pa\xffss", hashlib.sha256).hexdigest()
     assert value_hash(value) == expected
+
+
+def test_scrub_leaves_no_part_of_overlapping_values_visible() -> None:
+    # Longest-first replacement used to leave "xx" of the second value in place.
+    assert scrub("key xxabcdefgh end", ["abcdefgh", "xxabcd"]) == "key *** end"
+    assert scrub("abcd1234 abcd1234wxyz", ["abcd1234", "1234wxyz"]) == "*** ***"
+    assert scrub("at the start: s3cr3t-value", ["s3cr3t-value", "zzzz"]) == "at the start: ***"
+    assert scrub("s3cr3t-value at 0", ["s3cr3t-value"]) == "*** at 0"
+
+
+def test_one_scrubber_serves_many_texts_and_many_values() -> None:
+    values = [f"token-{i:05d}-value" for i in range(5000)]
+    scrubber = Scrubber(values)
+    assert scrubber("a token-04999-value and token-00000-value.") == "a *** and ***."
+    assert scrubber("token-0499 is not one") == "token-0499 is not one"
+    assert not Scrubber([]) and Scrubber([]).__call__("text") == "text"
+    assert scrub("ab ab", ["ab"]) == "*** ***"  # values shorter than the 4-character head

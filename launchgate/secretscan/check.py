@@ -201,7 +201,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     # On a pull request the action reads policy files from the base branch (action/policy.py).
     policy_dir = Path(ctx.params["policy_dir"]) if ctx.params.get("policy_dir") else base
     baseline = _load_baseline(baseline_path, policy_dir, meta)
-    kept = [f for f in findings if not _baselined(f, baseline, keys)]
+    kept = _not_baselined(findings, baseline, keys)
     accepted = len(findings) - len(kept)
     if ctx.params.get("policy_dir") and history is not None and history.inline_suppressed:
         meta.append(_inline_markers_added(history.inline_suppressed))
@@ -288,7 +288,7 @@ def _staged(
         return _write(baseline_path, keys, started)
     unreadable: list[Finding] = []
     baseline = _load_baseline(baseline_path, info.toplevel, unreadable)
-    kept = [f for f in findings if not _baselined(f, baseline, keys)]
+    kept = _not_baselined(findings, baseline, keys)
     parts = [
         f"scanned staged changes: {batch.added_lines:,} added lines",
         f"secrets: {len(kept) or 'none'}",
@@ -612,14 +612,20 @@ def _relative_or_name(path: Path, base: Path) -> str:
         return path.name
 
 
-def _baselined(finding: Finding, baseline: Baseline, keys: list[tuple[_Place, str]]) -> bool:
+def _not_baselined(
+    findings: list[Finding], baseline: Baseline, keys: list[tuple[_Place, str]]
+) -> list[Finding]:
+    """The findings the baseline does not accept (keys looked up by fingerprint, not scanned
+    once per finding: that was quadratic in the number of secrets)."""
     if not len(baseline):
-        return False
-    for place, value in keys:
-        fp = fingerprint_of(CHECK_ID, place.rule, place.path, place.vhash)
-        if fp == finding.fingerprint:
-            return baseline.accepts(place.path, place.rule, value)
-    return False
+        return findings
+    by_fp = {fingerprint_of(CHECK_ID, p.rule, p.path, p.vhash): (p, v) for p, v in keys}
+    kept = []
+    for finding in findings:
+        key = by_fp.get(finding.fingerprint)
+        if key is None or not baseline.accepts(key[0].path, key[0].rule, key[1]):
+            kept.append(finding)
+    return kept
 
 
 def _file_notes(tree: TreeResult, bundles: TreeResult) -> list[Finding]:

@@ -14,6 +14,8 @@ import os
 import re
 from typing import Any, Protocol
 
+from launchgate.trie import trie_pattern
+
 ENGINE_ENV = "LAUNCHGATE_ENGINE"
 ENGINES = ("auto", "hyperscan", "python")
 
@@ -30,26 +32,9 @@ class KeywordSearch(Protocol):
         ...
 
 
-_Trie = dict[str, "_Trie"]
-
-
 def keyword_regex(keywords: list[str]) -> re.Pattern[bytes]:
     """One trie-shaped regex of lowercase keywords: far faster in ``sre`` than an alternation."""
-    trie: _Trie = {}
-    for word in keywords:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: _Trie) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie).encode("utf-8"))
+    return re.compile(trie_pattern(keywords).encode("utf-8"))
 
 
 class PythonSearch:
