@@ -258,17 +258,31 @@ class Detector:
         """Route the line to rules whose keywords it contains; keep non-overlapping hits.
 
         ``scoped`` rules (those whose ``paths`` match the file) come first: they know the file's
-        format, so they decide what a value is and how severe it is there."""
+        format, so they decide what a value is and how severe it is there.
+
+        A line with percent or unicode escapes is read a second time with the escaped
+        punctuation restored in place (``access_token%3Dghp_…`` as ``access_token=  ghp_…``):
+        a token right after ``%3D`` or ``\\u0022`` is glued to a letter or digit, which the
+        rules' word boundaries refuse.
+        """
         self.lines_analysed += 1
+        hits: list[Hit] = []
+        spans: list[tuple[int, int]] = []
+        self._match_rules(text, scoped, hits, spans)
+        if _ESCAPE.search(text):
+            unescaped = unescape_in_place(text)
+            if unescaped != text:
+                self._match_rules(unescaped, scoped, hits, spans)
+        return tuple(hits)
+
+    def _match_rules(
+        self, text: str, scoped: tuple[int, ...], hits: list[Hit], spans: list[tuple[int, int]]
+    ) -> None:
         low = text.lower()
         chosen: set[int] = set()
         for kw in self._keywords:
             if kw in low:
                 chosen.update(self._by_keyword[kw])
-        if not chosen and not scoped:
-            return ()
-        hits: list[Hit] = []
-        spans: list[tuple[int, int]] = []
         for index in [*scoped, *sorted(chosen)]:  # specific rules before generic ones
             compiled = self._compiled[index]
             for value, start in compiled.match(text):
@@ -279,7 +293,6 @@ class Detector:
                     continue
                 spans.append((start, end))
                 hits.append(Hit(compiled.rule.id, value, start + 1, compiled.rule.multiline))
-        return tuple(hits)
 
     def _accept(self, compiled: _Compiled, value: str, line: str) -> bool:
         rule = compiled.rule
@@ -324,6 +337,24 @@ class Detector:
 
     def rule(self, rule_id: str) -> SecretRule:
         return self._compiled_by_id(rule_id).rule
+
+
+# Percent (%3D), unicode (\u0022) and hex (\x22) escapes of ASCII characters.
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}|\\u00[0-7][0-9A-Fa-f]|\\x[0-7][0-9A-Fa-f]")
+
+
+def unescape_in_place(text: str) -> str:
+    """``text`` with each escape of a punctuation or space character replaced by that character
+    padded with spaces to the escape's length, so columns stay true. Escapes of letters and
+    digits stay as they are: decoding them could make a token out of text that holds none."""
+
+    def restore(m: re.Match[str]) -> str:
+        char = chr(int(m.group(0)[-2:], 16))
+        if char.isalnum() or not char.isprintable():
+            return m.group(0)
+        return char.ljust(len(m.group(0)))
+
+    return _ESCAPE.sub(restore, text)
 
 
 def _char_offsets(text: str, byte_offsets: list[int]) -> Iterator[int]:
