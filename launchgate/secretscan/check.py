@@ -37,6 +37,7 @@ from launchgate.secretscan.baseline import (
     load_baseline,
     write_baseline,
 )
+from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.engine import EngineError
 from launchgate.secretscan.gitwalk import (
@@ -131,7 +132,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     if want_history is None:
         want_history = bool(section.get("history", True))
     since: str | None = ctx.params.get("since") or None
-    max_bytes = int(section.get("max_file_bytes") or DEFAULT_MAX_FILE_BYTES)
+    max_bytes = _max_bytes(ctx)
     exclude: list[str] = [str(p) for p in section.get("exclude") or []]
     staged = bool(ctx.params.get("staged"))
     if staged and since:
@@ -218,6 +219,10 @@ def _scan(ctx: CheckContext) -> CheckResult:
     )
 
 
+def _max_bytes(ctx: CheckContext) -> int:
+    return int(ctx.section("secrets").get("max_file_bytes") or DEFAULT_MAX_FILE_BYTES)
+
+
 def _detector(packs: Sequence[Path]) -> Detector:
     """Built-in and user rules; a user pack whose own examples fail is refused."""
     try:
@@ -270,6 +275,9 @@ def _staged(
     batch = scan_staged(info.toplevel, detector, pathspecs)
     if batch.failed is not None:
         raise CheckError(f"git diff --cached: {batch.failed}")
+    staged_blobs = scan_blobs(info.toplevel, batch.binary_blobs, detector, _max_bytes(ctx))
+    batch.hits.extend(staged_blobs.hits)
+    batch.binary_files -= staged_blobs.text_files
     seen: dict[_Place, _Seen] = {}
     for raw in batch.hits:
         if excluded(raw.path, exclude):
@@ -372,6 +380,7 @@ def _history(
         info.promisor,
         progress=ctx.progress,
         pathspecs=pathspecs,
+        max_bytes=_max_bytes(ctx),
     )
     if result.skipped_commits:
         unread = Unreadable(

@@ -216,6 +216,9 @@ class BatchResult:
     long_lines: int = 0
     inline_suppressed: int = 0
     failed: str | None = None  # git's error when the batch stopped early
+    # Files git showed as "Binary files ... differ": (commit, path, new blob id). They are
+    # sniffed afterwards (see blobs.py): UTF-16 or a stray NUL is text to scan all the same.
+    binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _ESCAPES = {b"n": 10, b"t": 9, b'"': 34, b"\\": 92, b"a": 7, b"b": 8, b"f": 12, b"r": 13}
@@ -269,7 +272,10 @@ class PatchScanner:
         whole = self._whole_file_lines(buf)
         if whole:
             starts = heapq.merge(starts, whole)
+        binaries = _binary_lines(buf) if res.binary_files else []
         for pos in starts:
+            while binaries and binaries[-1] < pos:
+                cur = self._binary(buf, cur, binaries.pop())
             if pos < le:
                 continue  # another keyword on the line just seen (never search back again:
                 # on one 20 MB line that made the scan quadratic)
@@ -290,6 +296,8 @@ class PatchScanner:
             if self.width > 1 and buf[ls : ls + self.width] != b"+" * self.width:
                 continue
             self._scan_line(buf, ls, le)
+        while binaries:
+            cur = self._binary(buf, cur, binaries.pop())
         self._advance(buf, cur, len(buf))
 
     def _whole_file_lines(self, buf: bytes) -> list[int]:
@@ -317,6 +325,23 @@ class PatchScanner:
             if self.detector.whole_file(path[2:] if path.startswith("b/") else path):
                 out += _added_lines(buf, nl, end)
         return sorted(out)
+
+    def _binary(self, buf: bytes, cur: int, start: int) -> int:
+        """Note the blob a ``Binary files`` line at ``start`` stands for; returns the cursor."""
+        self._advance(buf, cur, start - 1)
+        end = buf.find(b"\n", start)
+        header = buf.rfind(b"\ndiff ", 0, start)
+        index = _INDEX.search(buf, max(header, 0), start)
+        blob = index.group(1).decode() if index is not None else ""
+        if blob and not blob.strip("0"):
+            self.result.binary_files -= 1  # a deletion: it adds nothing, so skips nothing
+            return start - 1
+        named = _BINARY_PATH.match(buf, start, end if end >= 0 else len(buf))
+        if self.commit is not None and blob and named is not None:
+            path = unquote_path(named.group(1))
+            self.result.binary_blobs.append((self.commit.sha, path[2:], blob))
+            self.result.metas.setdefault(self.commit.sha, self.commit)
+        return start - 1
 
     def _scan_line(self, buf: bytes, ls: int, le: int) -> None:
         assert self.commit is not None
@@ -416,6 +441,23 @@ def _added_lines(buf: bytes, start: int, end: int) -> list[int]:
     return out
 
 
+_INDEX = re.compile(rb"\nindex [0-9a-f,]+\.\.([0-9a-f]+)")
+_BINARY_PATH = re.compile(
+    rb'Binary files (?:/dev/null|"a/(?:[^"\\]|\\.)*"|a/.*?) and ("b/.*"|b/.*) differ$'
+)
+
+
+def _binary_lines(buf: bytes) -> list[int]:
+    """Starts of the ``Binary files ... differ`` lines in ``buf``, last first."""
+    out: list[int] = []
+    at = buf.find(b"\nBinary files ")
+    while at >= 0:
+        out.append(at + 1)
+        at = buf.find(b"\nBinary files ", at + 1)
+    out.reverse()
+    return out
+
+
 _NEW_HEADER = (b"+++ b/", b'+++ "b/', b"+++ /dev/null")
 _OLD_HEADER = (b"--- a/", b'--- "a/', b"--- /dev/null")
 
@@ -438,6 +480,7 @@ _DIFF_FLAGS = (
     "--src-prefix=a/",
     "--dst-prefix=b/",
     "--no-relative",
+    "--full-index",  # whole blob ids on "index" lines: binary-looking files are read by id
 )
 
 

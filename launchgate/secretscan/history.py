@@ -11,11 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import BatchResult, CommitMeta, RawHit, scan_commits
 from launchgate.secretscan.pool import Job, default_workers, run_jobs
 
 IN_PROCESS_MAX_COMMITS = 400
+DEFAULT_MAX_BLOB_BYTES = 2_000_000  # as the tree's default cap (secrets.max_file_bytes)
 __all__ = ["HistoryResult", "default_workers", "plan_shards", "scan_history"]
 
 
@@ -32,6 +34,7 @@ class HistoryResult:
     inline_suppressed: int = 0
     skipped_commits: list[str] = field(default_factory=list)
     skip_reason: str = ""
+    binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
 
     def absorb(self, batch: BatchResult) -> None:
         self.hits.extend(batch.hits)
@@ -42,6 +45,15 @@ class HistoryResult:
         self.submodule_changes += batch.submodule_changes
         self.long_lines += batch.long_lines
         self.inline_suppressed += batch.inline_suppressed
+        self.binary_blobs.extend(batch.binary_blobs)
+
+    def scan_binary(
+        self, root: Path, detector: Detector, max_bytes: int, promisor: str | None
+    ) -> None:
+        """Read back what git called binary; UTF-16 or stray-NUL text is scanned after all."""
+        found = scan_blobs(root, self.binary_blobs, detector, max_bytes, promisor)
+        self.hits.extend(found.hits)
+        self.binary_files -= found.text_files
 
 
 def plan_shards(commits: Sequence[str], workers: int) -> list[list[str]]:
@@ -59,6 +71,7 @@ def scan_history(
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _m: None,
     pathspecs: Sequence[str] = (),
+    max_bytes: int = DEFAULT_MAX_BLOB_BYTES,
 ) -> HistoryResult:
     """Scan what each of ``commits`` added; ``workers=1`` keeps everything in this process.
 
@@ -73,6 +86,7 @@ def scan_history(
         for shard in plan_shards(commits, 1):
             one = scan_commits(root, shard, detector, promisor, pathspecs)
             _settle(root, shard, one, detector, promisor, pathspecs, out)
+        out.scan_binary(root, detector, max_bytes, promisor)
         return out
     shards = plan_shards(commits, n)
     jobs: list[Job] = [("log", shard) for shard in shards]
@@ -84,6 +98,7 @@ def scan_history(
         _settle(root, shard, batch, detector, promisor, pathspecs, out)
         done += len(shard)
         progress(f"secrets: history {done}/{len(commits)} commits")
+    out.scan_binary(root, detector, max_bytes, promisor)
     return out
 
 

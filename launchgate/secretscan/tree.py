@@ -1,7 +1,8 @@
 """Scan files on disk: the working tree (tracked + untracked-not-ignored) and build output.
 
-Each file is read once; the detector's prefilter runs over the whole lowercased file, so only
-candidate lines are decoded and analysed. Binary files and files over the size cap are skipped
+Each file is read once; the detector's prefilter runs over the whole file, so only candidate
+lines are decoded and analysed. UTF-16 is decoded and a stray NUL does not make a file binary
+(:mod:`~launchgate.secretscan.textsniff`). Binary files and files over the size cap are skipped
 and reported, never silently dropped. A big tree is split into contiguous chunks of about equal
 bytes and scanned on every core by the history scan's workers (``pool.run_jobs``); the chunks'
 results are merged back in path order, so the result is the one a single process gives.
@@ -26,10 +27,10 @@ from launchgate.secretscan.detector import (
 from launchgate.secretscan.gitwalk import run_git
 from launchgate.secretscan.ownreports import is_own_report
 from launchgate.secretscan.pool import WORKER, Job, default_workers, run_jobs
+from launchgate.secretscan.textsniff import as_text
 
 DEFAULT_BUNDLES = ("dist", "build", ".next/static", "out")
 BUNDLE_MIN_CAP = 25_000_000  # minified bundles are large; a key in one is the worst leak
-_BINARY_SNIFF = 8192
 # Two workers start in ~0.25 s (interpreter, rules, detector). Measured on 2 cores, they beat
 # one process from ~2.5 MB of keyword-dense text (6 MB/s in one process) but only past ~14 MB
 # of ordinary code (35 MB/s: few candidate lines); 4 MB bounds the worst loss either way at
@@ -263,13 +264,14 @@ def _scan_here(
             out.unreadable.append(shown)
             continue
         out.files += 1
-        if b"\0" in data[:_BINARY_SNIFF]:
+        text = as_text(data)
+        if text is None:
             out.binary += 1
             continue
         if is_own_report(data):
             out.own_reports += 1
             continue
-        scan_buffer(data, shown, detector, out)
+        scan_buffer(text, shown, detector, out)
         if i % 500 == 499:
             progress(f"secrets: {label} {i + 1} files")
     return out
