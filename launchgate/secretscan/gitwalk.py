@@ -176,12 +176,24 @@ def count_missing_objects(root: Path, revs: Sequence[str], promisor: str | None)
 
 
 def list_commits(root: Path, revs: Sequence[str]) -> list[str]:
-    """Commits reachable from ``revs`` (e.g. ``--all`` or ``base..head``), newest first."""
+    """Commits reachable from ``revs`` (e.g. ``--all`` or ``base..head``), newest first.
+
+    ``--all`` reaches only the newest stash entry (``refs/stash``); the older ones live in its
+    reflog, and a stashed secret is as present in the clone as a committed one: added too.
+    """
+    if "--all" in revs:
+        revs = [*revs, *stash_entries(root)]
     proc = run_git(root, "rev-list", *revs, "--")
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else "git rev-list failed")
     return proc.stdout.decode().split()
+
+
+def stash_entries(root: Path) -> list[str]:
+    """Every stash entry's commit (``git stash list``), newest first; none without a stash."""
+    proc = run_git(root, "reflog", "show", "--format=%H", "refs/stash", "--")
+    return proc.stdout.decode().split() if proc.returncode == 0 else []
 
 
 @dataclass(frozen=True)

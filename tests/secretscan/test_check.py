@@ -481,3 +481,15 @@ def test_a_range_scan_marks_what_its_commits_introduced(repo: GitRepo, scan):
     assert found["new.py"].details[INTRODUCED_IN_RANGE] is True
     assert found["old.py"].details[INTRODUCED_IN_RANGE] is False
     assert all(INTRODUCED_IN_RANGE not in f.details for f in secrets_of(scan(repo.path)))
+
+
+def test_every_stash_entry_is_scanned_not_only_the_newest(repo: GitRepo, scan):
+    repo.commit("base", {"app.py": "x = 1\n", "lib.py": "y = 1\n"})
+    old, new = github_token(), github_token()
+    repo.write("app.py", f"x = 1\nTOKEN = '{old}'\n")
+    repo.git("stash", "push", "-q", "-m", "older")
+    repo.write("lib.py", f"y = 1\nTOKEN = '{new}'\n")
+    repo.git("stash", "push", "-q", "-m", "newer")
+    result = scan(repo.path)
+    found = {(f.location.path, f.details["redacted"]) for f in by_rule(result, GH)}
+    assert found == {("app.py", redact(old)), ("lib.py", redact(new))}
