@@ -9,6 +9,7 @@ same added line in many commits is analysed once.
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import importlib
 import math
@@ -273,7 +274,22 @@ class Detector:
             unescaped = unescape_in_place(text)
             if unescaped != text:
                 self._match_rules(unescaped, scoped, hits, spans)
-        return tuple(hits)
+        return tuple(self._decoded(hit) for hit in hits)
+
+    def _decoded(self, hit: Hit) -> Hit:
+        """A generic hit whose value is base64 of a known kind of secret (a Kubernetes
+        ``Secret``'s ``data:`` values are stored so) is reported as what it holds."""
+        if not self._compiled_by_id(hit.rule).rule.generic:
+            return hit
+        text = decode_base64(hit.value)
+        if text is None:
+            return hit
+        inner: list[Hit] = []
+        self._match_rules(text, (), inner, [])
+        for found in inner:
+            if not self._compiled_by_id(found.rule).rule.generic and not found.extend:
+                return Hit(found.rule, found.value, hit.column)
+        return hit
 
     def _match_rules(
         self, text: str, scoped: tuple[int, ...], hits: list[Hit], spans: list[tuple[int, int]]
@@ -355,6 +371,21 @@ def unescape_in_place(text: str) -> str:
         return char.ljust(len(m.group(0)))
 
     return _ESCAPE.sub(restore, text)
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}|[A-Za-z0-9_-]{12,}={0,2}")
+
+
+def decode_base64(value: str) -> str | None:
+    """The printable text ``value`` is the base64 (standard or URL-safe) of, or None."""
+    if len(value) % 4 or not _BASE64.fullmatch(value):
+        return None
+    try:
+        raw = base64.b64decode(value, altchars=b"-_" if "-" in value or "_" in value else None)
+        text = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return text if text.isprintable() else None
 
 
 def _char_offsets(text: str, byte_offsets: list[int]) -> Iterator[int]:
