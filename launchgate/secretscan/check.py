@@ -40,6 +40,7 @@ from launchgate.secretscan.baseline import (
 from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.engine import EngineError
+from launchgate.secretscan.gitmeta import MessageLog, scan_tags
 from launchgate.secretscan.gitwalk import (
     CommitMeta,
     GitError,
@@ -372,16 +373,21 @@ def _history(
     except GitError as exc:
         raise CheckError(f"git rev-list {' '.join(revs)}: {exc}") from None
     ctx.progress(f"secrets: history {len(commits)} commits")
-    result = scan_history(
-        info.toplevel,
-        commits,
-        detector,
-        packs,
-        info.promisor,
-        progress=ctx.progress,
-        pathspecs=pathspecs,
-        max_bytes=_max_bytes(ctx),
-    )
+    messages = MessageLog(info.toplevel, commits, info.promisor)  # git runs alongside
+    try:
+        result = scan_history(
+            info.toplevel,
+            commits,
+            detector,
+            packs,
+            info.promisor,
+            progress=ctx.progress,
+            pathspecs=pathspecs,
+            max_bytes=_max_bytes(ctx),
+        )
+    except BaseException:
+        messages.close()
+        raise
     if result.skipped_commits:
         unread = Unreadable(
             skipped=len(result.skipped_commits),
@@ -393,7 +399,26 @@ def _history(
         )
         notes.append(how_much(unread) + " (objects missing)")
         meta.append(unreadable_finding(unread))
+    _scan_git_text(ctx, info, messages, detector, result, tags=since is None)
     return result, {sha: i for i, sha in enumerate(commits)}
+
+
+def _scan_git_text(
+    ctx: CheckContext,
+    info: RepoInfo,
+    messages: MessageLog,
+    detector: Detector,
+    result: HistoryResult,
+    tags: bool,
+) -> None:
+    """Commit messages of the scanned commits and, for every ref, tags' messages and blobs."""
+    ctx.progress("secrets: commit messages and tags")
+    parts = [messages.scan(detector)]
+    if tags:
+        parts.append(scan_tags(info.toplevel, detector, _max_bytes(ctx)))
+    for part in parts:
+        result.hits.extend(part.hits)
+        result.metas.update(part.metas)
 
 
 def _resolves(root: Path, rev: str) -> bool:
@@ -509,6 +534,8 @@ def _finding(
         "occurrences": seen.occurrences,
     }
     where = f"{place.path}:{seen.line}"
+    if not place.path and seen.commit is not None:  # a commit message has no file
+        where = f"line {seen.line} of the message of commit {seen.commit.sha[:12]}"
     tail = ""
     commit = origin.commit if origin is not None else None
     if commit is not None:
