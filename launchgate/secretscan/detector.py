@@ -167,6 +167,9 @@ class Detector:
                     routed.append(len(self._compiled) - 1)
         self._scoped = [i for i, c in enumerate(self._compiled) if c.rule.paths]
         self._by_path: dict[str, tuple[tuple[int, ...], bool]] = {}
+        self._maybe_scoped = paths_prefilter(
+            [p for i in self._scoped for p in self._compiled[i].rule.paths]
+        )
         self._keywords = sorted(self._by_keyword)
         self.search: KeywordSearch = keyword_search(self._keywords)
         # History: a literal of each whole-file rule's paths finds their diff headers, so the
@@ -243,6 +246,8 @@ class Detector:
     def _path_rules(self, path: str) -> tuple[tuple[int, ...], bool]:
         """Indices of the rules scoped to ``path``, and whether one of them has no keywords."""
         found = self._by_path.get(path)
+        if found is None and not self._maybe_scoped.match(path):
+            found = self._by_path[path] = ((), False)  # most paths: one regex says no
         if found is None:
             rules = tuple(
                 i
@@ -409,6 +414,19 @@ def header_literal(glob: str) -> str:
         return "/" + last.lower()
     runs = [r for r in re.split(r"\*\*/|[*?]|\[[^\]]*\]", glob) if r]
     return max(runs, key=len).lower() if runs else glob.lower()
+
+
+def paths_prefilter(patterns: Sequence[str]) -> re.Pattern[str]:
+    """One regex that matches every path :func:`path_matches` matches for any of ``patterns``
+    (and maybe a few more): the cheap no for the many paths no path-scoped rule is about."""
+    variants: list[str] = []
+    for pattern in patterns:
+        variants.append(fnmatch.translate(pattern))
+        if pattern.startswith("**/"):
+            variants.append(fnmatch.translate(pattern[3:]))
+        if "/" not in pattern:
+            variants.append("(?s:.*/)?" + fnmatch.translate(pattern))
+    return re.compile("|".join(f"(?:{v})" for v in variants) or r"(?!)")
 
 
 def path_matches(path: str, pattern: str) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchgate.checkapi import CheckError
-from launchgate.secretscan.detector import MAX_LINE, Detector
+from launchgate.secretscan.detector import MAX_LINE, Detector, path_matches, paths_prefilter
 from launchgate.secretscan.engine import (
     ENGINE_ENV,
     EngineError,
@@ -181,3 +181,27 @@ def test_long_line_window_uses_character_offsets_after_multibyte_text(
     hits, _ = _detector(monkeypatch, engine).scan(text, "bundle.js")
     assert [h.value for h in hits] == [token]
     assert hits[0].column == text.index(token) + 1
+
+
+_PATTERNS = sorted({p for r in RULES.rules for p in r.paths})
+_PATH_PIECES = st.sampled_from(
+    ["a", "config", ".docker", "x.ppk", ".netrc", "database.yml", "/", "/", "-", ".", "*"]
+    + [p.replace("**/", "").replace("*", "x") for p in _PATTERNS]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PATH_PIECES, min_size=1, max_size=8))
+def test_path_prefilter_never_refuses_a_path_a_scoped_rule_matches(pieces: list[str]) -> None:
+    path = "".join(pieces).strip("/")
+    prefilter = paths_prefilter(_PATTERNS)
+    if any(path_matches(path, p) for p in _PATTERNS):
+        assert prefilter.match(path)
+
+
+def test_path_prefilter_refuses_ordinary_paths() -> None:
+    prefilter = paths_prefilter(_PATTERNS)
+    assert _PATTERNS  # the credential-file packs scope rules to paths
+    for path in ("src/app.py", "docs/index.rst", "README.md", "tests/test_x.py"):
+        assert not prefilter.match(path)
+    assert paths_prefilter([]).match("anything") is None
