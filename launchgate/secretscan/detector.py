@@ -25,6 +25,7 @@ from detect_secrets.filters import heuristic
 from launchgate.secretscan import shapes
 from launchgate.secretscan.engine import KeywordSearch, keyword_search
 from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule, compile_pattern
+from launchgate.trie import trie_pattern
 
 # detect-secrets' spellings (with a space or a hyphen) and gitleaks', to ease migration.
 INLINE_MARKERS = (
@@ -183,6 +184,15 @@ class Detector:
         self.file_search: KeywordSearch | None = (
             keyword_search(sorted(literals)) if literals else None
         )
+        # Routing a line: the longest keyword starting at each place (one C-level scan), each
+        # standing for every keyword inside it, gives exactly the keywords the line contains.
+        self._routing = re.compile(f"(?=({trie_pattern(self._keywords)}))")
+        self._routes = {
+            kw: frozenset(
+                i for inner in self._keywords if inner in kw for i in self._by_keyword[inner]
+            )
+            for kw in self._keywords
+        }
         self._value_res = {
             a.id: compile_pattern(a.value_regex, a.source) for a in ruleset.allow if a.value_regex
         }
@@ -300,10 +310,7 @@ class Detector:
         self, text: str, scoped: tuple[int, ...], hits: list[Hit], spans: list[tuple[int, int]]
     ) -> None:
         low = text.lower()
-        chosen: set[int] = set()
-        for kw in self._keywords:
-            if kw in low:
-                chosen.update(self._by_keyword[kw])
+        chosen = self.routed(low)
         for index in [*scoped, *sorted(chosen)]:  # specific rules before generic ones
             compiled = self._compiled[index]
             for value, start in compiled.match(text):
@@ -314,6 +321,13 @@ class Detector:
                     continue
                 spans.append((start, end))
                 hits.append(Hit(compiled.rule.id, value, start + 1, compiled.rule.multiline))
+
+    def routed(self, low: str) -> set[int]:
+        """Indices of the rules one of whose keywords the lowercased line contains."""
+        chosen: set[int] = set()
+        for m in self._routing.finditer(low):
+            chosen.update(self._routes[m.group(1)])
+        return chosen
 
     def _accept(self, compiled: _Compiled, value: str, line: str) -> bool:
         rule = compiled.rule

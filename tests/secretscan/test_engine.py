@@ -205,3 +205,22 @@ def test_path_prefilter_refuses_ordinary_paths() -> None:
     for path in ("src/app.py", "docs/index.rst", "README.md", "tests/test_x.py"):
         assert not prefilter.match(path)
     assert paths_prefilter([]).match("anything") is None
+
+
+_ROUTER = Detector(RULES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_routing_finds_every_keyword_a_line_contains(pieces: list[str]) -> None:
+    detector = _ROUTER
+    low = "".join(pieces).lower()
+    expected = {i for kw, rules in detector._by_keyword.items() if kw in low for i in rules}
+    assert detector.routed(low) == expected
+
+
+def test_routing_counts_keywords_inside_longer_ones() -> None:
+    detector = _ROUTER
+    # "bot_token" hides "token"; "secret_" hides "secret": both must still route.
+    for line, inner in (("x bot_token y", "token"), ("my secret_ here", "secret")):
+        assert set(detector._by_keyword[inner]) <= detector.routed(line)
