@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import fnmatch
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -452,6 +452,7 @@ def _semantic_problems(
 
     unique(data.get("routes"), "name", ("routes",))
     unique(data.get("domains"), "name", ("domains",))
+    _check_routes(data, add, unique)
     env: dict[str, Any] = data["env"] if isinstance(data.get("env"), dict) else {}
     # The same variable may be declared once per environment (e.g. sk_live_ vs sk_test_ keys).
     claimed: dict[str, set[str] | None] = {}
@@ -499,6 +500,48 @@ def _semantic_problems(
                     f"environment {name!r} is not declared under environments{hint}",
                 )
     return problems
+
+
+def _check_routes(
+    data: Mapping[str, Any],
+    add: Callable[[Path_, str], None],
+    unique: Callable[[Any, str, Path_], None],
+) -> None:
+    """Routes and flow steps: body regexes compile, JSON paths are of the supported subset,
+    capture only where a later step can use it (flows)."""
+    from launchgate.smoke.jsonpath import JsonPathError, parse
+
+    smoke: dict[str, Any] = data["smoke"] if isinstance(data.get("smoke"), dict) else {}
+    flows: list[Any] = smoke["flows"] if isinstance(smoke.get("flows"), list) else []
+    unique(flows, "name", ("smoke", "flows"))
+    places: list[tuple[Path_, Any, bool]] = [
+        (("routes", i), r, False) for i, r in enumerate(data.get("routes") or [])
+    ]
+    for i, flow in enumerate(flows):
+        steps = flow.get("steps") if isinstance(flow, dict) else None
+        unique(steps, "name", ("smoke", "flows", i, "steps"))
+        for j, step in enumerate(steps if isinstance(steps, list) else []):
+            places.append((("smoke", "flows", i, "steps", j), step, True))
+    for where, route, in_flow in places:
+        if not isinstance(route, dict):
+            continue
+        if "capture" in route and not in_flow:
+            add((*where, "capture"), "capture is only used by flow steps (smoke.flows)")
+        expect: dict[str, Any] = route["expect"] if isinstance(route.get("expect"), dict) else {}
+        if isinstance(expect.get("matches"), str):
+            try:
+                compile_user(expect["matches"])
+            except UnsafePatternError as exc:
+                add((*where, "expect", "matches"), f"is not a valid regular expression: {exc}")
+        paths: list[tuple[Path_, Any]] = [(("expect", "json"), p) for p in expect.get("json") or {}]
+        for name, spec in (route.get("capture") or {}).items():
+            if isinstance(spec, dict) and isinstance(spec.get("json"), str):
+                paths.append((("capture", name, "json"), spec["json"]))
+        for field_path, path in paths:
+            try:
+                parse(str(path))
+            except JsonPathError as exc:
+                add((*where, *field_path), str(exc))
 
 
 def _typed(path: Path, data: dict[str, Any]) -> Manifest:

@@ -19,6 +19,7 @@ from launchgate.resources import schema_path
 BUILTIN_CHECKS: dict[str, str] = {
     "env": "launchgate.envcheck.check",
     "secrets": "launchgate.secretscan.check",
+    "smoke": "launchgate.smoke.check",
     "perf": "launchgate.perf.check",
     "dns": "launchgate.dnscheck.check",
 }

@@ -125,6 +125,16 @@ def ssl_context(settings: WebSettings) -> ssl.SSLContext:
     return _ssl_context_for(settings.ca_file)
 
 
+@functools.cache
+def unverified_ssl_context() -> ssl.SSLContext:
+    """Verifies nothing. Only for judging a site whose certificate already failed (and was
+    reported): never send credentials over a connection made with it."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class _ResolvingBackend(httpcore.SyncBackend):
     """Connects to the ``--resolve`` address; TLS (SNI, certificate name) still uses the host."""
 
@@ -150,8 +160,8 @@ class _ResolvingTransport(httpx.HTTPTransport):
     ``tests/web/test_client.py`` proves through a real HTTPS server that this still works.
     """
 
-    def __init__(self, settings: WebSettings, limits: httpx.Limits) -> None:
-        context = ssl_context(settings)
+    def __init__(self, settings: WebSettings, limits: httpx.Limits, *, verify: bool) -> None:
+        context = ssl_context(settings) if verify else unverified_ssl_context()
         super().__init__(verify=context, trust_env=False, limits=limits)
         self._pool = httpcore.ConnectionPool(
             ssl_context=context,
@@ -168,12 +178,14 @@ def make_client(
     follow_redirects: bool = False,
     headers: Mapping[str, str] | None = None,
     max_connections: int = 20,
+    verify: bool = True,
 ) -> httpx.Client:
     """A sync client with the run's timeouts, resolve map, CA bundle and user agent.
 
     Redirects are not followed by default: checks that judge redirects follow them hop by hop
     (and decide per hop which credentials may go along). Environment proxies and ``.netrc`` are
     ignored (``trust_env=False``) so no credential the user did not declare is ever sent.
+    ``verify=False`` is for looking past a certificate failure that was already reported.
     """
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
@@ -181,7 +193,7 @@ def make_client(
     all_headers = {"User-Agent": settings.user_agent}
     all_headers.update(headers or {})
     return httpx.Client(
-        transport=_ResolvingTransport(settings, limits),
+        transport=_ResolvingTransport(settings, limits, verify=verify),
         timeout=settings.timeout(),
         follow_redirects=follow_redirects,
         max_redirects=settings.max_redirects,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from launchgate.web.client import WebSettings
+from launchgate.web.client import WebSettings, unverified_ssl_context
 
 
 class TLSProbeError(Exception):
@@ -113,15 +113,6 @@ def _chain_context(ca_file: str) -> ssl.SSLContext:
     return context
 
 
-@functools.cache
-def _reading_context() -> ssl.SSLContext:
-    """Verifies nothing: only used to read a certificate that failed verification."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
 def _handshake(
     host: str, port: int, settings: WebSettings, context: ssl.SSLContext
 ) -> tuple[bytes, str]:
@@ -179,7 +170,7 @@ def inspect_certificate(host: str, port: int, settings: WebSettings) -> Certific
             der, version = _handshake(host, port, settings, _chain_context(settings.ca_file))
         except ssl.SSLCertVerificationError as exc:
             verify_error = exc.verify_message or exc.reason or str(exc)
-            der, version = _handshake(host, port, settings, _reading_context())
+            der, version = _handshake(host, port, settings, unverified_ssl_context())
     except OSError as exc:
         raise _probe_error(host, port, exc) from exc
     return describe(host, port, der, version, verify_error)
