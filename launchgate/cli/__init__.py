@@ -22,6 +22,7 @@ from launchgate.cli.perf import perf_command
 from launchgate.cli.rules import rules
 from launchgate.cli.run import run
 from launchgate.cli.secrets import secrets_command
+from launchgate.cli.smoke import smoke_command
 from launchgate.cli.validate import validate
 
 __all__ = ["ExitError", "execute", "main"]
@@ -41,6 +42,7 @@ for command in (
     run,
     env_command,
     secrets_command,
+    smoke_command,
     perf_command,
     dns_command,
     validate,

@@ -238,3 +238,40 @@ def write_file(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ExitError(f"cannot write report {path}: {exc.strerror or exc}") from None
+
+
+def _resolve_entries(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Accept repeated ``--resolve`` and ``LAUNCHGATE_RESOLVE='a:443:1.2.3.4 b:443:1.2.3.4'``;
+    a malformed entry is a usage error naming it."""
+    from launchgate.web.client import ResolveError, parse_resolve
+
+    entries = split_words(value)
+    for entry in entries:
+        try:
+            parse_resolve(entry)
+        except ResolveError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return entries
+
+
+def web_options(func: F) -> F:
+    """How network checks (smoke, perf) reach a site: curl's --resolve and a CA bundle."""
+    func = click.option(
+        "--ca-bundle",
+        type=click.Path(exists=True, dir_okay=False),
+        envvar="LAUNCHGATE_CA_BUNDLE",
+        help="Trust the CAs in this PEM file (default: SSL_CERT_FILE, else certifi's bundle)."
+        "  env: LAUNCHGATE_CA_BUNDLE",
+    )(func)
+    func = click.option(
+        "--resolve",
+        multiple=True,
+        callback=_resolve_entries,
+        envvar="LAUNCHGATE_RESOLVE",
+        metavar="HOST:PORT:ADDRESS",
+        help="Connect to ADDRESS for HOST:PORT, keeping the name for TLS and Host (curl's "
+        "--resolve; repeatable): test an origin before DNS points at it.  env: LAUNCHGATE_RESOLVE",
+    )(func)
+    return func

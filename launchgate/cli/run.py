@@ -15,6 +15,7 @@ from launchgate.cli.options import (
     load_for_command,
     selection_options,
     split_words,
+    web_options,
 )
 
 
@@ -37,6 +38,7 @@ from launchgate.cli.options import (
     envvar="LAUNCHGATE_SINCE",
     help="Scan only commits in this range for secrets: REV or BASE..HEAD.",
 )
+@web_options
 @guard
 def run(
     only: tuple[str, ...],
@@ -44,12 +46,20 @@ def run(
     environment: str | None,
     base_url: str | None,
     since: str | None,
+    resolve: tuple[str, ...],
+    ca_bundle: str | None,
     manifest: Path | None,
     **common: Any,
 ) -> None:
     """Run every check the manifest configures."""
     loaded = load_for_command(manifest, Path("."), required=True)
-    params = {"environment": environment, "base_url": base_url, "since": since}
+    params = {
+        "environment": environment,
+        "base_url": base_url,
+        "since": since,
+        "resolve": list(resolve),
+        "ca_bundle": ca_bundle,
+    }
     code = execute(
         root=loaded.root,
         manifest=loaded,

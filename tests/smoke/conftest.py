@@ -29,7 +29,9 @@ def run_smoke(tmp_path: Path, pki: Any) -> RunSmoke:
     The test CA is trusted (``ca_bundle``); ``resolve`` entries are passed as given.
     """
 
-    def run(manifest: Mapping[str, Any] | None = None, masker: Masker | None = None, **params: Any) -> CheckResult:
+    def run(
+        manifest: Mapping[str, Any] | None = None, masker: Masker | None = None, **params: Any
+    ) -> CheckResult:
         data = {"version": 1, **(manifest or {})}
         path = tmp_path / "launchready.yml"
         path.write_text(yaml.safe_dump(dict(data)))

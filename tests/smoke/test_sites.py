@@ -15,7 +15,9 @@ def test_correct_site_has_no_finding_above_low(
     https_server: HttpsServerFactory, httpserver: HTTPServer, run_smoke: RunSmoke
 ) -> None:
     site = start_site(https_server, httpserver, broken=False)
-    result = run_smoke(urls=site.urls(), resolve=site.resolve(), private_urls=[f"{site.https_url}/account"])
+    result = run_smoke(
+        urls=site.urls(), resolve=site.resolve(), private_urls=[f"{site.https_url}/account"]
+    )
     above_low = [f for f in result.findings if f.severity.at_least(Severity.MEDIUM)]
     assert above_low == [], "\n".join(f"{f.rule}: {f.message}" for f in above_low)
     assert result.error is None
@@ -25,7 +27,9 @@ def test_broken_site_shows_all_ten_problems(
     https_server: HttpsServerFactory, httpserver: HTTPServer, run_smoke: RunSmoke
 ) -> None:
     site = start_site(https_server, httpserver, broken=True)
-    result = run_smoke(urls=site.urls(), resolve=site.resolve(), private_urls=[f"{site.https_url}/account"])
+    result = run_smoke(
+        urls=site.urls(), resolve=site.resolve(), private_urls=[f"{site.https_url}/account"]
+    )
     found = rules(result)
     print("\n".join(f"{f.severity} {f.rule}: {f.message}" for f in result.findings))
     missing = {problem: rule for problem, rule in PROBLEMS.items() if rule not in found}
