@@ -155,6 +155,17 @@ def _body(expect: Expect, answer: Exchange, where: Location) -> list[Finding]:
     return out
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def same_json(got: Any, wanted: Any) -> bool:
+    """Equal as JSON values: 2 equals 2.0, but true does not equal 1 nor "1" equal 1."""
+    if _number(got) and _number(wanted):
+        return bool(got == wanted)
+    return type(got) is type(wanted) and bool(got == wanted)
+
+
 def _json(expect: Expect, answer: Exchange, text: str, where: Location) -> list[Finding]:
     try:
         document = json.loads(text)
@@ -172,7 +183,7 @@ def _json(expect: Expect, answer: Exchange, text: str, where: Location) -> list[
         got = jsonpath.lookup(document, path)
         if got is jsonpath.MISSING:
             message = f"{path} is missing; expected {_short(wanted)}"
-        elif got != wanted or type(got) is not type(wanted):
+        elif not same_json(got, wanted):
             message = f"{path} is {_short(got)}; expected {_short(wanted)}"
         else:
             continue
