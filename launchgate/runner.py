@@ -244,8 +244,8 @@ def run_gate(
     )
 
 
-# Manifest sections and the checks that read them (smoke and perf arrive in later versions;
-# dns reads domains and email).
+# Manifest sections and the checks that read them (perf arrives in a later version; dns reads
+# domains and email; smoke reads routes, and of domains redirect_to, https and tls).
 SECTION_CHECKS = {"routes": ("smoke", "perf"), "domains": ("dns",), "email": ("dns",)}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from launchgate.registry import load_builtin_checks
 from tests.fixtures.actions_runtime import ZERO, ActionRun, Workspace, git_env, run_action
@@ -506,3 +507,34 @@ def test_inputs_are_checked(rt: Runtime, inputs: dict[str, str], message: str) -
     run = rt.run("workflow_dispatch", {"inputs": {}}, stubs={"secrets": CLEAN}, inputs=inputs)
     assert run.returncode == 2
     assert message in run.messages("error")[0]
+
+
+def test_successful_deployment_runs_the_real_smoke_check_on_its_url(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Post-deploy for real: the deployment's environment_url is smoked, not the manifest's."""
+    httpserver.expect_request("/").respond_with_data(
+        "Welcome", headers={"X-Content-Type-Options": "nosniff"}
+    )
+    httpserver.expect_request("/api/health").respond_with_data(
+        '{"status": "ok"}', content_type="application/json"
+    )
+    manifest = MANIFEST + (
+        "routes:\n"
+        "  - {name: health, path: /api/health, expect: {json: {$.status: ok}}}\n"
+        "smoke: {wait: {timeout_s: 5, interval_s: 0.2}}\n"
+    )
+    rt = Runtime(tmp_path)
+    rt.ws.commit("one", {"launchready.yml": manifest})
+    url = httpserver.url_for("/").rstrip("/")
+    run = rt.run(
+        "deployment_status",
+        deployment("success", url=url),
+        inputs={"LAUNCHGATE_JSON_FILE": "launchgate.json"},
+    )
+    assert_no_traceback(run)
+    assert run.returncode == 0, run.stdout
+    report = json.loads((rt.ws.path / "launchgate.json").read_text())
+    smoke = next(c for c in report["checks"] if c["id"] == "smoke")
+    assert smoke["status"] == "pass" and "1 route(s)" in smoke["summary"]
+    assert [r.path for r, _ in httpserver.log if r.path == "/api/health"]
