@@ -275,3 +275,19 @@ def web_options(func: F) -> F:
         "--resolve; repeatable): test an origin before DNS points at it.  env: LAUNCHGATE_RESOLVE",
     )(func)
     return func
+
+
+def release_options(func: F) -> F:
+    """Which deployed release network checks look at: an environment's base_url, or a URL."""
+    func = click.option(
+        "--base-url",
+        envvar="LAUNCHGATE_BASE_URL",
+        help="Base URL of the deployed release (overrides the environment's base_url).",
+    )(func)
+    func = click.option(
+        "--environment",
+        "-e",
+        envvar="LAUNCHGATE_ENVIRONMENT",
+        help="Environment to check (production, staging...).  env: LAUNCHGATE_ENVIRONMENT",
+    )(func)
+    return func

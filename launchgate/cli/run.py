@@ -13,6 +13,7 @@ from launchgate.cli.options import (
     common_options,
     guard,
     load_for_command,
+    release_options,
     selection_options,
     split_words,
     web_options,
@@ -22,17 +23,7 @@ from launchgate.cli.options import (
 @click.command(name="run")
 @selection_options
 @common_options
-@click.option(
-    "--environment",
-    "-e",
-    envvar="LAUNCHGATE_ENVIRONMENT",
-    help="Environment to check (production, staging...).  env: LAUNCHGATE_ENVIRONMENT",
-)
-@click.option(
-    "--base-url",
-    envvar="LAUNCHGATE_BASE_URL",
-    help="Base URL of the deployed release (overrides the environment's base_url).",
-)
+@release_options
 @click.option(
     "--since",
     envvar="LAUNCHGATE_SINCE",

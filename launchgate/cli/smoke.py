@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 import click
 
 from launchgate.cli.execute import execute
-from launchgate.cli.options import ExitError, common_options, guard, load_for_command, web_options
+from launchgate.cli.options import (
+    ExitError,
+    common_options,
+    guard,
+    load_for_command,
+    release_options,
+    web_options,
+)
 from launchgate.manifest import Manifest
 
 
@@ -26,17 +33,7 @@ def _urls(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) 
 @click.argument("urls", nargs=-1, callback=_urls)
 @common_options
 @web_options
-@click.option(
-    "--environment",
-    "-e",
-    envvar="LAUNCHGATE_ENVIRONMENT",
-    help="Environment whose base_url the routes run against.  env: LAUNCHGATE_ENVIRONMENT",
-)
-@click.option(
-    "--base-url",
-    envvar="LAUNCHGATE_BASE_URL",
-    help="Base URL of the deployed release (overrides the environment's base_url).",
-)
+@release_options
 @click.option(
     "--private",
     "private_urls",

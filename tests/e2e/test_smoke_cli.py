@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
+from tests.e2e.test_cli_subprocess import launchgate
 from tests.fixtures.https import PKI, HttpsServerFactory, https_server, pki
 from tests.fixtures.sites import PROBLEMS, TOKEN, Site, start_site
 
@@ -19,7 +19,7 @@ __all__ = ["https_server", "pki"]  # fixtures
 
 
 def smoke(site: Site, pki: PKI, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "launchgate", "smoke", *site.urls()]
+    args = ["smoke", *site.urls()]
     for entry in site.resolve():
         args += ["--resolve", entry]
     args += [
@@ -38,9 +38,7 @@ def smoke(site: Site, pki: PKI, tmp_path: Path) -> subprocess.CompletedProcess[s
         "--report",
         "text",
     ]
-    return subprocess.run(
-        args, cwd=tmp_path, text=True, capture_output=True, timeout=60, check=False
-    )
+    return launchgate(*args, cwd=tmp_path)
 
 
 def test_broken_site_fails_with_its_ten_problems(
@@ -82,14 +80,7 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         (["smoke", "https://x.test/", "--resolve", "x.test:443"], "HOST:PORT:ADDRESS"),
         (["smoke", "https://x.test/", "--private", "https://y.test/"], "not one of the URLs"),
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "launchgate", *args],
-            cwd=tmp_path,
-            text=True,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        result = launchgate(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr
         assert "Traceback" not in result.stderr

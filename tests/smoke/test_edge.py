@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -22,7 +21,7 @@ from launchgate.smoke.engine import Smoke
 from launchgate.smoke.plan import EdgeTarget
 from launchgate.smoke.policy import load_policy
 from launchgate.web.client import WebSettings, make_client
-from tests.fixtures.https import HOST, PKI, WWW_HOST, HttpsServerFactory
+from tests.fixtures.https import HOST, PKI, WWW_HOST, HttpsServerFactory, tcp_server
 from tests.fixtures.sites import SECURITY_HEADERS
 from tests.smoke.conftest import RunSmoke, rules
 
@@ -99,29 +98,12 @@ def tls11_port() -> Iterator[int]:
         warnings.simplefilter("ignore", DeprecationWarning)
         context.minimum_version = ssl.TLSVersion.TLSv1_1
         context.maximum_version = ssl.TLSVersion.TLSv1_1
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(0.2)
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            try:
-                context.wrap_socket(conn, server_side=True).close()
-            except (ssl.SSLError, OSError):
-                conn.close()
+    def handshake(conn: socket.socket) -> None:
+        context.wrap_socket(conn, server_side=True).close()  # fails: the client wants 1.2+
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1]
-    stop.set()
-    thread.join()
-    sock.close()
+    with tcp_server(handshake) as port:
+        yield port
 
 
 def test_tls_older_than_1_2_is_a_finding(run_smoke: RunSmoke, tls11_port: int) -> None:

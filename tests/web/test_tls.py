@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -13,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from launchgate.web.client import WebSettings
 from launchgate.web.tls import TLSProbeError, hostname_matches, inspect_certificate
-from tests.fixtures.https import HOST, PKI, HttpsServerFactory, free_port
+from tests.fixtures.https import HOST, PKI, HttpsServerFactory, free_port, tcp_server
 
 
 def _settings(pki: PKI, port: int, **kw: float) -> WebSettings:
@@ -113,26 +111,8 @@ def test_plain_http_port_is_not_tls(httpserver: HTTPServer, pki: PKI) -> None:
 @pytest.fixture
 def closing_port() -> Iterator[int]:
     """Accepts a connection and closes it at once."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
-    stop = threading.Event()
-
-    def serve() -> None:
-        sock.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1]
-    stop.set()
-    thread.join()
-    sock.close()
+    with tcp_server(lambda _conn: None) as port:
+        yield port
 
 
 def test_closed_connection_is_a_reset(pki: PKI, closing_port: int) -> None:
