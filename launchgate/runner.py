@@ -244,17 +244,27 @@ def run_gate(
     )
 
 
-# Manifest sections and the checks that read them (perf arrives in a later version; dns reads
-# domains and email; smoke reads routes, and of domains redirect_to, https and tls).
-SECTION_CHECKS = {"routes": ("smoke", "perf"), "domains": ("dns",), "email": ("dns",)}
+def _domain_records(manifest: Manifest) -> bool:
+    domains = manifest.data.get("domains") or []
+    return any(isinstance(d, Mapping) and "expect" in d for d in domains)
+
+
+# What a manifest can declare, the checks that read it, and whether this manifest declares it.
+# smoke reads routes and, of domains, redirect_to, https and tls; their records need dns.
+SECTION_CHECKS: tuple[tuple[str, tuple[str, ...], Callable[[Manifest], bool]], ...] = (
+    ("routes", ("smoke", "perf"), lambda m: m.has("routes")),
+    ("domains", ("smoke", "dns"), lambda m: m.has("domains")),
+    ("domains[].expect", ("dns",), _domain_records),
+    ("email", ("dns",), lambda m: m.has("email")),
+)
 
 
 def unchecked_sections(manifest: Manifest, registry: Mapping[str, CheckSpec]) -> list[Finding]:
     """Say so when the manifest declares something no check of this build looks at: a gate that
     silently ignores declared routes would pass a broken launch."""
     findings = []
-    for section, checks in SECTION_CHECKS.items():
-        if manifest.has(section) and not any(c in registry for c in checks):
+    for section, checks, declared in SECTION_CHECKS:
+        if declared(manifest) and not any(c in registry for c in checks):
             names = " and ".join(checks)
             findings.append(
                 Finding(
