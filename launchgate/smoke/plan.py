@@ -33,7 +33,8 @@ def _origin_entries(url: str) -> tuple[str, int, tuple[str, ...]]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
     if parts.port is None:
-        return host, 443, (f"http://{host}/", f"https://{host}/")
+        name = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
+        return host, 443, (f"http://{name}/", f"https://{name}/")
     return (
         host,
         parts.port if parts.scheme == "https" else 443,

@@ -9,7 +9,7 @@ import pytest
 
 from launchgate.checkapi import CheckError
 from launchgate.manifest import ManifestError, parse_manifest
-from launchgate.smoke.config import credentials, load_config, substitute
+from launchgate.smoke.config import SmokeConfig, credentials, load_config, substitute
 from launchgate.smoke.plan import plan_edges
 
 FULL = """\
@@ -124,3 +124,23 @@ def test_credentials_come_from_the_environment_and_are_masked() -> None:
 
 def test_substitute() -> None:
     assert substitute("Bearer {{ token }}/{{other}}", {"token": "t"}) == "Bearer t/{{other}}"
+
+
+@pytest.mark.parametrize(
+    ("url", "entries", "https_port"),
+    [
+        (
+            "https://www.example.com/shop",
+            {"http://www.example.com/", "https://www.example.com/"},
+            443,
+        ),
+        ("https://app.test:8443/x", {"https://app.test:8443/"}, 8443),
+        ("http://localhost:8000/", {"http://localhost:8000/"}, 443),
+        ("https://[::1]/", {"http://[::1]/", "https://[::1]/"}, 443),
+    ],
+)
+def test_entry_points_of_an_ad_hoc_url(url: str, entries: set[str], https_port: int) -> None:
+    (target,) = plan_edges(SmokeConfig(base_url=None, urls=(url,)))
+    assert set(target.entries()) == entries
+    assert target.https_port == https_port
+    assert target.https is (not url.startswith("http://localhost"))
