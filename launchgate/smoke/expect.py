@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from launchgate.findings import Finding, Location
@@ -11,6 +10,7 @@ from launchgate.smoke import jsonpath
 from launchgate.smoke.catalogue import finding
 from launchgate.smoke.config import Expect
 from launchgate.smoke.probe import Chain, Exchange
+from launchgate.userregex import compile_user
 
 _SHOWN = 80  # characters of a value shown in a message
 
@@ -142,7 +142,8 @@ def _body(expect: Expect, answer: Exchange, where: Location) -> list[Finding]:
                 where,
             )
         )
-    if expect.matches and not re.search(expect.matches, text):
+    # The manifest's pattern runs on the server's answer: RE2, linear in the body's size.
+    if expect.matches and not compile_user(expect.matches).search(text):
         out.append(
             finding(
                 "smoke.body-pattern",
