@@ -191,6 +191,8 @@ class Smoke:
             out += self.answer_findings(chain.final, verified=verified)
             if route.private and chain.final.ok and (verified or not creds.headers):
                 out += posture.private_cache_findings(chain.final, where)
+            elif route.expect.refusal_ok and not route.private:  # an ad hoc URL: hints only
+                out += posture.looks_private_findings(chain.final, self.policy, where)
         if route.private and route.kind == "read":  # a write route is sent once, never replayed
             anonymous = self.fetch(route.method, url, route.headers, verified=verified)
             out += posture.anonymous_findings(anonymous, where)

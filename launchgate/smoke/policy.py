@@ -85,9 +85,15 @@ class Policy:
     session_patterns: tuple[re.Pattern[str], ...]
     session_positive: tuple[str, ...]
     session_negative: tuple[str, ...]
+    private_patterns: tuple[re.Pattern[str], ...] = ()
+    private_positive: tuple[str, ...] = ()
+    private_negative: tuple[str, ...] = ()
 
     def is_session_cookie(self, name: str) -> bool:
         return any(p.search(name) for p in self.session_patterns)
+
+    def looks_private(self, path: str) -> bool:
+        return any(p.search(path) for p in self.private_patterns)
 
     def failing_examples(self) -> list[str]:
         bad = [f"{r.id}: {problem}" for r in self.headers for problem in r.failing_examples()]
@@ -100,6 +106,14 @@ class Policy:
             f"cookie {n!r} taken for a session cookie"
             for n in self.session_negative
             if self.is_session_cookie(n)
+        ]
+        bad += [
+            f"path {p!r} not taken for private"
+            for p in self.private_positive
+            if not self.looks_private(p)
+        ]
+        bad += [
+            f"path {p!r} taken for private" for p in self.private_negative if self.looks_private(p)
         ]
         return bad
 
@@ -163,11 +177,16 @@ def parse_policy(data: Any) -> Policy:
         raise _fail("kind must be smoke-headers")
     cookies = data.get("session_cookies") or {}
     examples = cookies.get("examples") or {}
+    private = data.get("private_paths") or {}
+    private_examples = private.get("examples") or {}
     return Policy(
         headers=tuple(_header_rule(r) for r in data.get("headers") or ()),
         session_patterns=tuple(_regex(p, "session_cookies") for p in cookies.get("patterns", ())),
         session_positive=tuple(str(n) for n in examples.get("positive") or ()),
         session_negative=tuple(str(n) for n in examples.get("negative") or ()),
+        private_patterns=tuple(_regex(p, "private_paths") for p in private.get("patterns", ())),
+        private_positive=tuple(str(p) for p in private_examples.get("positive") or ()),
+        private_negative=tuple(str(p) for p in private_examples.get("negative") or ()),
     )
 
 

@@ -7,8 +7,9 @@ verdicts of :mod:`launchgate.smoke.verdict` and the header policy pack.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
-from launchgate.findings import Finding, Location
+from launchgate.findings import Finding, Location, Severity
 from launchgate.smoke import verdict
 from launchgate.smoke.catalogue import finding
 from launchgate.smoke.policy import Policy
@@ -106,6 +107,27 @@ def cookie_cache_findings(answer: Exchange, policy: Policy, where: Location) -> 
             f"(Cache-Control: {cache_control}): a shared cache would give it to every visitor",
             where,
             key="set-cookie",
+        )
+    ]
+
+
+def looks_private_findings(answer: Exchange, policy: Policy, where: Location) -> list[Finding]:
+    """An ad hoc URL whose path holds one user's data (``/account``...) answering publicly
+    cacheable content: high, not a blocker, because the path is only a hint."""
+    path = urlsplit(answer.url).path or "/"
+    if answer.status is None or not 200 <= answer.status < 300 or not policy.looks_private(path):
+        return []
+    cache_control = answer.headers.get("cache-control")
+    if verdict.cache_scope(cache_control) != "public":
+        return []
+    return [
+        finding(
+            "smoke.private-cacheable",
+            f"{answer.url} looks private ({path}) but answers Cache-Control: {cache_control}; "
+            "a shared cache may serve it to everyone (declare the route private, or pass "
+            "--private, to check it with and without credentials)",
+            where,
+            severity=Severity.HIGH,
         )
     ]
 

@@ -25,8 +25,6 @@ def smoke(site: Site, pki: PKI, tmp_path: Path) -> subprocess.CompletedProcess[s
     args += [
         "--ca-bundle",
         str(pki.ca_file),
-        "--private",
-        f"{site.https_url}/account",
         "--format",
         "json",
         "--output",

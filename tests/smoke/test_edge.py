@@ -354,3 +354,22 @@ def test_cors(
     assert set(found) == expected
     if "smoke.cors-reflected-credentials" in found:
         assert found["smoke.cors-reflected-credentials"][0].severity is Severity.BLOCKER
+
+
+@pytest.mark.parametrize(
+    ("path", "cache", "expected"),
+    [
+        ("/account", "public, max-age=600", {"smoke.private-cacheable"}),
+        ("/account", "private, no-store", set()),
+        ("/about", "public, max-age=600", set()),
+    ],
+)
+def test_an_ad_hoc_url_that_looks_private_must_not_be_publicly_cached(
+    https_server: HttpsServerFactory, run_smoke: RunSmoke, path: str, cache: str, expected: set[str]
+) -> None:
+    site = https_site(https_server, headers={**SECURITY_HEADERS, "Cache-Control": cache}, path=path)
+    site.server.expect_request("/").respond_with_data("home", headers=SECURITY_HEADERS)
+    found = rules(run_smoke(urls=[site.url(path)], resolve=site.resolve))
+    assert set(found) == expected
+    if expected:
+        assert found["smoke.private-cacheable"][0].severity is Severity.HIGH

@@ -19,6 +19,12 @@ def test_builtin_policy_examples_hold() -> None:
     assert all(r.positive and r.negative for r in policy.headers)
 
 
+def test_private_paths() -> None:
+    policy = load_policy()
+    assert policy.looks_private("/account/orders")
+    assert not policy.looks_private("/accounting-news")
+
+
 def test_a_rule_whose_examples_fail_is_reported() -> None:
     policy = parse_policy(
         {
