@@ -9,13 +9,20 @@ from typing import Any
 import click
 
 from launchgate.cli.execute import execute
-from launchgate.cli.options import ExitError, common_options, guard, load_for_command
+from launchgate.cli.options import (
+    ExitError,
+    common_options,
+    guard,
+    load_for_command,
+    web_options,
+)
 from launchgate.manifest import Manifest
 
 
 @click.command(name="perf")
 @click.argument("urls", nargs=-1)
 @common_options
+@web_options
 @click.option(
     "--samples",
     "-n",
@@ -60,6 +67,8 @@ def perf_command(
     k6_file: Path | None,
     environment: str | None,
     base_url: str | None,
+    resolve: tuple[str, ...],
+    ca_bundle: str | None,
     manifest: Path | None,
     **common: Any,
 ) -> None:
@@ -89,6 +98,8 @@ def perf_command(
         "k6_file": str(k6_file) if k6_file is not None else None,
         "environment": environment,
         "base_url": base_url,
+        "resolve": list(resolve),
+        "ca_bundle": ca_bundle,
     }
     code = execute(
         root=loaded.root, manifest=loaded, only=("perf",), skip=(), params=params, **common
