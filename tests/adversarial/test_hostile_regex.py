@@ -8,29 +8,17 @@ constructs RE2 refuses are a clear error when the pack or manifest is loaded.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from launchgate.userregex import UnsafePatternError, compile_user
+from tests.e2e.test_cli_subprocess import launchgate
 
+# The subprocess timeout (60 s) guards against a hang: linear time takes milliseconds here, the
+# backtracking engine would never finish.
 EVIL = "(a+)+$"
 SUBJECT = "a" * 40 + "!"
-
-
-def _launchgate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # The timeout is the test's guard against a hang, not a measurement: linear time takes
-    # milliseconds here, the backtracking engine would never finish.
-    return subprocess.run(
-        [sys.executable, "-m", "launchgate", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_catastrophic_manifest_pattern_is_judged_in_linear_time(tmp_path: Path) -> None:
@@ -39,7 +27,7 @@ def test_a_catastrophic_manifest_pattern_is_judged_in_linear_time(tmp_path: Path
         f"    - {{name: TOKEN, pattern: '{EVIL}'}}\n"
     )
     (tmp_path / ".env").write_text(f"TOKEN={SUBJECT}\n")
-    done = _launchgate(tmp_path, "env", "--format", "json")
+    done = launchgate("env", "--format", "json", cwd=tmp_path)
     report = json.loads(done.stdout)
     assert done.returncode == 1, done.stderr
     (finding,) = report["findings"]
@@ -56,7 +44,7 @@ def test_a_catastrophic_user_secrets_rule_scans_in_linear_time(tmp_path: Path) -
     )
     (tmp_path / "launchready.yml").write_text("version: 1\nrules:\n  packs: [pack.yml]\n")
     (tmp_path / "data.txt").write_text(("x" + SUBJECT + "\n") * 50)
-    done = _launchgate(tmp_path, "secrets", "--no-history", "--format", "json")
+    done = launchgate("secrets", "--no-history", "--format", "json", cwd=tmp_path)
     report = json.loads(done.stdout)
     assert report["status"] == "pass", done.stdout[-2000:] + done.stderr[-2000:]
     assert report["checks"][0]["status"] == "pass"
@@ -70,7 +58,7 @@ def test_a_user_pack_with_lookaround_is_refused_with_the_reason(tmp_path: Path) 
         "    examples:\n      positive: ['tok_abcdefgh']\n      negative: ['tok_ab']\n"
     )
     (tmp_path / "launchready.yml").write_text("version: 1\nrules:\n  packs: [pack.yml]\n")
-    done = _launchgate(tmp_path, "secrets", "--no-history")
+    done = launchgate("secrets", "--no-history", cwd=tmp_path)
     assert done.returncode == 2
     assert "secrets.look" in done.stdout + done.stderr
     assert "RE2" in done.stdout + done.stderr
@@ -90,7 +78,7 @@ def test_a_catastrophic_user_env_value_rule_is_linear(tmp_path: Path) -> None:
         "  required:\n    - {name: TOKEN}\n"
     )
     (tmp_path / ".env").write_text(f"TOKEN={SUBJECT}\n")
-    done = _launchgate(tmp_path, "env", "--format", "json")
+    done = launchgate("env", "--format", "json", cwd=tmp_path)
     report = json.loads(done.stdout)
     assert report["status"] == "pass", done.stderr  # the value ends in "!": no placeholder
 
