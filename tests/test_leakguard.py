@@ -7,7 +7,7 @@ from typing import Any
 
 from launchgate.checkapi import Masker
 from launchgate.findings import CheckResult, Finding, Location, Severity
-from launchgate.leakguard import clean_results, secrets_in
+from launchgate.leakguard import clean_results, secrets_in, visible
 from tests.secretscan.conftest import github_token
 
 BASE = Finding(check="env", rule="env.x", severity=Severity.LOW, title="t", message="m")
@@ -63,3 +63,61 @@ def test_ordinary_words_and_generic_assignments_are_not_taken_for_secrets() -> N
     masker = Masker()
     assert clean_results([result], masker) == [result]
     assert masker.values == set()
+
+
+def test_control_characters_are_shown_as_their_escapes() -> None:
+    assert visible("a\x1b[31mb\x00c\x7fd\x9be\tf\ng") == "a\\x1b[31mb\\x00c\\x7fd\\x9be\tf\ng"
+
+
+def test_secrets_inside_lists_tuples_and_mapping_keys_of_details_are_found_and_scrubbed() -> None:
+    in_list, in_tuple, in_key = github_token(), github_token(), github_token()
+    masker = Masker()
+    result = CheckResult(
+        check="env",
+        findings=(
+            _finding(
+                details={
+                    "names": ["plain", in_list],
+                    "pair": ("x", in_tuple),
+                    in_key: "value",
+                    "nested": {"deep": [{"k": "fine"}]},
+                }
+            ),
+        ),
+    )
+    [cleaned] = clean_results([result], masker)
+    assert {in_list, in_tuple, in_key} <= masker.values
+    assert cleaned.findings[0].details == {
+        "names": ["plain", "***"],
+        "pair": ("x", "***"),
+        "***": "value",
+        "nested": {"deep": [{"k": "fine"}]},
+    }
+
+
+def test_a_secret_anywhere_in_a_result_is_found_whatever_else_the_result_holds() -> None:
+    in_summary, in_first_title = github_token(), github_token()
+    masker = Masker()
+    result = CheckResult(
+        check="env",
+        summary=f"saw {in_summary}",
+        findings=(
+            _finding(title=f"t {in_first_title}", details={"k": "v"}),
+            _finding(title="second", details={"k": "v"}, rule="env.y"),
+        ),
+    )
+    [cleaned] = clean_results([result], masker)
+    assert {in_summary, in_first_title} <= masker.values
+    assert cleaned.summary == "saw ***"
+    assert cleaned.findings[0].title == "t ***"
+
+
+def test_a_secret_only_in_a_location_is_found_and_scrubbed() -> None:
+    token = github_token()
+    masker = Masker()
+    result = CheckResult(
+        check="secrets", findings=(_finding(location=Location(url=f"https://x.io/{token}")),)
+    )
+    [cleaned] = clean_results([result], masker)
+    assert token in masker.values
+    assert cleaned.findings[0].location.url == "https://x.io/***"
