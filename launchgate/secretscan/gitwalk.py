@@ -395,6 +395,9 @@ class PatchScanner:
         if d >= 0:
             self._file_header(buf, d + 1, b)
             self.in_hunk = False
+        elif c < 0 and not self.in_hunk and self.path is None:
+            # The buffer boundary fell inside a file header: its "+++ b/..." line is here.
+            self._file_header(buf, a, b)
         h = buf.rfind(b"\n@@", max(a, c, d), b)
         if h >= 0:
             end = buf.find(b"\n", h + 1)
