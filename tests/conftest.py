@@ -15,6 +15,10 @@ from hypothesis import settings
 settings.register_profile("launchgate", deadline=None)
 settings.load_profile("launchgate")
 
+# Settings the suite itself is run with, kept for every test: CI runs the secrets tests once per
+# matching engine (.ci/run), which only means something if the engine choice reaches them.
+SUITE_SETTINGS = frozenset({"LAUNCHGATE_ENGINE"})
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo
@@ -79,5 +83,5 @@ def _no_actions_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
-        if name.startswith("LAUNCHGATE_"):
+        if name.startswith("LAUNCHGATE_") and name not in SUITE_SETTINGS:
             monkeypatch.delenv(name, raising=False)
