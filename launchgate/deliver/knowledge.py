@@ -1,7 +1,8 @@
 """The launch-impact pack (``checks/launch-impact.yml``): what a rule means to a customer.
 
 Data, not code: which rule ids form one family of risk, how a family's findings group into one
-risk, the plain-words impact, the rough effort, and the words for each operations gap. A new
+risk (and which family's risk they join when both are about the same thing), the plain-words
+impact, the rough effort, and the words for each operations gap. A new
 check's rules get their launch meaning by adding a family to the pack, not by editing the audit.
 """
 
@@ -40,6 +41,9 @@ class Family:
     impact: str
     effort: str
     details: Mapping[str, Any] = field(default_factory=dict)
+    # Another family whose risk on the same key takes this family's findings (one risk, not two,
+    # when one value is both a test key and malformed); on its own this family is its own risk.
+    joins: str | None = None
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
 
@@ -106,6 +110,9 @@ def _family(item: Any, where: str) -> Family:
     if group_by not in GROUP_BY:
         raise ImpactPackError(f"{where}: group_by must be one of {', '.join(GROUP_BY)}")
     details = item.get("details") or {}
+    joins = item.get("joins")
+    if joins is not None and (not isinstance(joins, str) or joins == ident):
+        raise ImpactPackError(f"{where}: 'joins' must name another family")
     examples = item.get("examples") or {}
     if not isinstance(details, Mapping) or not isinstance(examples, Mapping):
         raise ImpactPackError(f"{where}: 'details' and 'examples' must be mappings")
@@ -117,6 +124,7 @@ def _family(item: Any, where: str) -> Family:
         impact=_text(item, "impact", where),
         effort=_effort(item, where),
         details=dict(details),
+        joins=joins,
         positive=tuple(str(x) for x in examples.get("positive") or ()),
         negative=tuple(str(x) for x in examples.get("negative") or ()),
     )
@@ -154,7 +162,28 @@ def parse_pack(data: Any, source: str) -> ImpactPack:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ImpactPackError(f"{source}: duplicate ids {', '.join(duplicates)}")
+    _check_joins(parsed, source)
     return ImpactPack(families=parsed, gaps={g.id: g for g in gap_texts})
+
+
+def _check_joins(families: tuple[Family, ...], source: str) -> None:
+    """A family joins an existing family that groups the same way (so the keys compare) and
+    that itself joins nobody (one hop, no cycles)."""
+    by_id = {f.id: f for f in families}
+    for family in families:
+        if family.joins is None:
+            continue
+        target = by_id.get(family.joins)
+        where = f"{source}: family {family.id}"
+        if target is None:
+            raise ImpactPackError(f"{where}: joins unknown family {family.joins!r}")
+        if target.group_by != family.group_by:
+            raise ImpactPackError(
+                f"{where}: joins {target.id}, which groups by {target.group_by}, "
+                f"not {family.group_by}"
+            )
+        if target.joins is not None:
+            raise ImpactPackError(f"{where}: joins {target.id}, which itself joins another")
 
 
 def load_pack(path: Path) -> ImpactPack:

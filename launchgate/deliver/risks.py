@@ -2,7 +2,8 @@
 
 Ten missing headers on one host are one risk with ten pieces of evidence; one leaked key found
 in three files is one risk (it is rotated once). How findings group is the impact pack's
-``group_by``; the ranking is severity first, then the pack's family order (which lists the
+``group_by``, and a family that ``joins`` another adds its findings to that family's risk on the
+same key (a Stripe test key that also fails the declared pattern is one risk); the ranking is severity first, then the pack's family order (which lists the
 families roughly by customer impact), then how many findings the risk gathers.
 """
 
@@ -121,6 +122,7 @@ def risks_from_findings(findings: Iterable[Mapping[str, Any]], pack: ImpactPack)
         groups.setdefault((family.id, key), []).append(finding)
         shown.setdefault((family.id, key), words)
         families[family.id] = family
+    _join(groups, families)
     risks = []
     for (family_id, key), members in groups.items():
         family = families[family_id]
@@ -150,6 +152,16 @@ def risks_from_findings(findings: Iterable[Mapping[str, Any]], pack: ImpactPack)
             )
         )
     return rank(risks)
+
+
+def _join(
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]], families: Mapping[str, Family]
+) -> None:
+    """Move each joining family's group into its target family's group on the same key."""
+    for family_id, key in list(groups):
+        target = families[family_id].joins
+        if target is not None and (target, key) in groups:
+            groups[(target, key)].extend(groups.pop((family_id, key)))
 
 
 def rank(risks: Iterable[Risk]) -> list[Risk]:

@@ -89,6 +89,32 @@ def test_malformed_families_are_refused_with_the_entry(change, message) -> None:
     assert "p.yml: families[0] (x)" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("joins", "message"),
+    [
+        ("x", "'joins' must name another family"),
+        ("nowhere", "family x: joins unknown family 'nowhere'"),
+        ("y", "family x: joins y, which groups by route, not host"),
+        ("z", "family x: joins z, which itself joins another"),
+    ],
+)
+def test_joins_must_name_a_family_that_groups_alike(joins: str, message: str) -> None:
+    base = {"match": ["x.*"], "group_by": "host", "title": "t", "impact": "i", "effort": "minutes"}
+    families = [
+        {**base, "id": "x", "joins": joins},
+        {**base, "id": "y", "group_by": "route"},
+        {**base, "id": "z", "joins": "w"},
+        {**base, "id": "w"},
+    ]
+    with pytest.raises(ImpactPackError, match=message):
+        parse_pack({"kind": "impact", "families": families, "gaps": []}, "p.yml")
+
+
+def test_the_builtin_pack_joins_malformed_values_to_test_values() -> None:
+    families = {f.id: f for f in PACK.families}
+    assert families["env-malformed"].joins == "env-unsafe-values"
+
+
 def test_wrong_kind_duplicates_and_bad_yaml(tmp_path: Path) -> None:
     with pytest.raises(ImpactPackError, match="not an impact pack"):
         parse_pack({"kind": "secrets"}, "p.yml")

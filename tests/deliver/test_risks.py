@@ -106,3 +106,30 @@ def test_evidence_line_names_the_place_then_the_message() -> None:
     )
     assert line == "app.py:3 commit aaaaaaaaaaaa: key in file"
     assert evidence_line(finding("dns.x", domain="d.test", message="m")) == "d.test: m"
+
+
+def _env(rule: str, severity: str, variable: str) -> dict[str, object]:
+    return finding(
+        f"env.{rule}", severity, path=".env.production", details={"variable": variable}
+    )
+
+
+def test_a_test_key_that_also_fails_its_pattern_is_one_risk() -> None:
+    """env-malformed joins env-unsafe-values on the same variable (the pack's ``joins``)."""
+    findings = [
+        _env("test-value-in-production", "high", "STRIPE_SECRET_KEY"),
+        _env("malformed", "high", "STRIPE_SECRET_KEY"),
+        _env("malformed", "medium", "PORT"),
+    ]
+    risks = risks_from_findings(findings, PACK)
+    assert [(r.family, r.key, r.count) for r in risks] == [
+        ("env-unsafe-values", "STRIPE_SECRET_KEY", 2),
+        ("env-malformed", "PORT", 1),
+    ]
+    assert risks[0].rules == ("env.malformed", "env.test-value-in-production")
+    assert risks[0].title == "Production runs with a test or placeholder value (STRIPE_SECRET_KEY)"
+
+
+def test_a_malformed_value_alone_is_its_own_risk() -> None:
+    (risk,) = risks_from_findings([_env("malformed", "high", "STRIPE_SECRET_KEY")], PACK)
+    assert risk.family == "env-malformed"
