@@ -1,0 +1,146 @@
+"""How the world reaches the product: the DNS record map, redirects, certificates and email
+authentication, as declared in the manifest and as last observed (reports and the DNS snapshot)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from launchgate.deliver import plan
+from launchgate.deliver.audit import Audit
+from launchgate.deliver.evidence import Evidence
+from launchgate.deliver.gaps import certificate_owners
+from launchgate.deliver.handover.document import HandoverDoc, findings_of, observed, shown
+from launchgate.deliver.risks import location_host
+from launchgate.deliver.state import SavedState, records_by_name
+from launchgate.report.github_summary import cell
+
+_EMAIL_AUTH = ("spf", "dkim", "dmarc", "mx")
+
+
+def dns_records_section(doc: HandoverDoc, data: Mapping[str, Any], state: SavedState) -> None:
+    doc.section("Domains and DNS records")
+    domains = plan.items(data, "domains")
+    seen = records_by_name(state.records)
+    if not domains and not seen:
+        doc.gap(
+            "Domains and DNS records",
+            "Declare your domains under `domains:` and run the "
+            "nightly dns check so the record map is recorded.",
+        )
+        return
+    names = sorted({str(d.get("name", "")).rstrip(".").lower() for d in domains} | set(seen))
+    declared = {str(d.get("name", "")).rstrip(".").lower(): d for d in domains}
+    rows = []
+    for name in names:
+        expect = plan.section(declared.get(name, {}), "expect")
+        want = "; ".join(f"{t} {shown(v)}" for t, v in sorted(expect.items()))
+        got = "; ".join(
+            f"{t} {shown(v) if v else '(none)'}" for t, v in sorted(seen.get(name, {}).items())
+        )
+        rows.append([name, want or "—", got or "not observed yet"])
+    doc.table(["Name", "Declared", "Observed (last snapshot)"], rows)
+    if not state.records:
+        doc.gap(
+            "Domains and DNS records",
+            "No DNS snapshot in the state directory: run "
+            "`launchgate run --only dns --state-dir .launchgate` (the nightly workflow does).",
+        )
+
+
+def redirects_section(doc: HandoverDoc, data: Mapping[str, Any], evidence: Evidence) -> None:
+    doc.section("Canonical URLs and redirects")
+    redirects = [d for d in plan.items(data, "domains") if d.get("redirect_to")]
+    rows = [
+        [str(d["name"]), str(d["redirect_to"])]
+        for d in sorted(redirects, key=lambda d: str(d["name"]))
+    ]
+    if rows:
+        doc.table(["Entry point", "Must end at"], rows)
+    problems = [
+        f
+        for f in evidence.findings
+        if "redirect" in str(f["rule"]) or "canonical" in str(f["rule"])
+    ]
+    if not observed(evidence, "smoke"):
+        doc.lines.append("Observed: not yet (the smoke check has not run in these reports).")
+    elif problems:
+        doc.lines += ["Observed problems:", ""]
+        doc.lines += [
+            f"- {cell(f['message'])}" for f in sorted(problems, key=lambda f: str(f["message"]))
+        ]
+    else:
+        doc.lines.append(
+            "Observed: every entry point redirected as declared in the last smoke run."
+        )
+    if not rows:
+        doc.gap(
+            "Canonical URLs and redirects",
+            "Set `redirect_to` on the domains that must "
+            "forward to your canonical address (e.g. example.com -> https://www.example.com).",
+        )
+
+
+def certificates_section(
+    doc: HandoverDoc, data: Mapping[str, Any], evidence: Evidence, audit: Audit
+) -> None:
+    doc.section("Certificates")
+    hosts = plan.web_hosts(data)
+    if not hosts:
+        doc.gap(
+            "Certificates",
+            "Declare domains or an environment `base_url` so certificates can be tracked.",
+        )
+        return
+    owners = certificate_owners(data)
+    seen = observed(evidence, "smoke") or observed(evidence, "dns")
+    expiry: dict[str, str] = {}
+    for finding in evidence.findings:
+        details = finding.get("details") or {}
+        host = location_host(finding.get("location") or {})
+        if host and isinstance(details.get("not_after"), str):
+            expiry[host.lower()] = details["not_after"][:10]  # the ISO date
+    rows = [
+        [
+            h,
+            owners.get(h, "nobody"),
+            expiry.get(h, "no expiry warning in the last check" if seen else "not observed"),
+        ]
+        for h in hosts
+    ]
+    doc.table(["Host", "Certificate owner", "Expiry"], rows)
+    doc.audit_gaps(audit, "Certificates", "certificate-unowned")
+
+
+def email_auth_section(doc: HandoverDoc, data: Mapping[str, Any], evidence: Evidence) -> None:
+    doc.section("Email authentication (SPF, DKIM, DMARC)")
+    domains = [str(d) for d in plan.section(data, "email").get("domains") or []]
+    if not domains:
+        doc.gap(
+            "Email authentication",
+            "If the product sends mail, list the sending domains under "
+            "`email.domains` with their `dkim_selectors`.",
+        )
+        return
+    ran = observed(evidence, "dns")
+    rows = []
+    for domain in sorted(domains):
+        mine = [
+            f
+            for f in findings_of(evidence, "email.")
+            if (f.get("location") or {})
+            .get("domain", "")
+            .rstrip(".")
+            .lower()
+            .endswith(domain.lower())
+        ]
+        cells = [domain]
+        for part in _EMAIL_AUTH:
+            hits = [f for f in mine if part in str(f["rule"])]
+            cells.append(
+                "not checked"
+                if not ran
+                else (f"{hits[0]['severity']}: {hits[0]['title']}" if hits else "ok")
+            )
+        rows.append(cells)
+    doc.table(["Domain", "SPF", "DKIM", "DMARC", "MX"], rows)
