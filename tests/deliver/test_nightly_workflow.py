@@ -62,3 +62,20 @@ def test_one_issue_opened_or_updated_only_on_no_go() -> None:
     assert "gh issue create" in update["run"]
     close = _step("Close the NO-GO issue when the audit is GO again")
     assert close["if"] == "steps.audit.outputs.verdict == 'go'"
+
+
+def test_installs_the_cli_from_the_actions_own_release_not_pypi() -> None:
+    """launchgate is not published on PyPI: the deliverables job installs the checkout of the
+    release the drift job's action runs, so the report is read by the version that wrote it."""
+    drift = yaml.safe_load(WORKFLOW.read_text())["jobs"]["drift"]
+    gate = next(s for s in drift["steps"] if s.get("uses", "").startswith("launchgate/"))
+    repository, ref = gate["uses"].split("@", 1)
+    checkout = _step("Check out launchgate (the action's release)")
+    assert checkout["with"]["repository"] == repository
+    assert checkout["with"]["ref"] == ref
+    assert checkout["with"]["persist-credentials"] is False
+    install = _step("Install launchgate from that checkout")["run"]
+    assert install.endswith(
+        f"pip install --disable-pip-version-check -q ./{checkout['with']['path']}"
+    )
+    assert "pip install" not in WORKFLOW.read_text().replace(install, "")
