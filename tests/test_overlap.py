@@ -54,3 +54,45 @@ def test_findings_with_the_same_fingerprint_are_left_to_de_duplication() -> None
     b = Finding("secrets", "s.y", "high", "t", "msg.", Location(".env", 2), fingerprint="f" * 32)
     results = [CheckResult("env", (a,)), CheckResult("secrets", (b,))]
     assert merge_overlaps(results) == results
+
+
+def cert(check: str, rule: str, severity: str, **loc: str) -> Finding:
+    return Finding(check, rule, severity, rule, "msg.", Location(**loc))
+
+
+def test_one_expiring_certificate_seen_by_smoke_and_dns_is_one_finding() -> None:
+    """smoke (14-day warning) and dns (30-day) both judge certificates; in one run the same
+    host's expiry is reported once, under the worse of the two, naming the other."""
+    smoke = cert("smoke", "smoke.tls-expiring", "medium", url="https://www.shop.test:8443")
+    dns = cert("dns", "tls.expires-soon", "high", domain="WWW.shop.test.")
+    merged = merge_overlaps([CheckResult("smoke", (smoke,)), CheckResult("dns", (dns,))])
+    assert merged[0].findings == ()
+    (kept,) = merged[1].findings
+    assert kept.message == (
+        "msg. Also found for this certificate by smoke: smoke.tls-expiring (medium); "
+        "reported once, here."
+    )
+    assert (
+        merged[0].summary == "1 finding(s) reported once under tls.expires-soon at WWW.shop.test."
+    )
+
+
+def test_different_certificate_problems_or_hosts_stay_apart() -> None:
+    results = [
+        CheckResult(
+            "smoke",
+            (
+                cert("smoke", "smoke.tls-expiring", "medium", url="https://www.shop.test/"),
+                cert("smoke", "smoke.tls-chain", "high", url="https://api.shop.test/"),
+            ),
+        ),
+        CheckResult(
+            "dns",
+            (
+                cert("dns", "tls.hostname-mismatch", "high", domain="www.shop.test"),
+                cert("dns", "tls.chain-invalid", "high", domain="www.shop.test"),
+                cert("dns", "dns.caa-missing", "low", domain="www.shop.test"),
+            ),
+        ),
+    ]
+    assert merge_overlaps(results) == results

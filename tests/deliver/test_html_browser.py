@@ -117,29 +117,35 @@ def test_audit_page_fits_phone_and_desktop(
             "--dump-dom",
             wrapper.as_uri(),
         )
-    for width, proc in running.items():
-        out = proc.communicate(timeout=120)[0]
-        assert proc.returncode == 0
-        match = re.search(rb'data-measure="([^"]*)"', out)
-        assert match, "the measuring script did not run"
-        m = json.loads(html.unescape(match.group(1).decode()))["page"]
-        assert m["innerWidth"] == width
-        assert m["scrollWidth"] <= m["clientWidth"], f"horizontal overflow at {width}px"
-        assert m["beyond"] == [], f"elements wider than {width}px: {m['beyond']}"
-        assert m["fontSize"] >= 16  # readable without zooming
-        assert 0 < m["verdictTop"] < 120  # the verdict is the first thing on screen
-        assert m["risks"] == 19
-        assert m["mainWidth"] <= 860  # lines stay readable on a wide screen
+    try:
+        for width, proc in running.items():
+            out = proc.communicate(timeout=120)[0]
+            assert proc.returncode == 0
+            match = re.search(rb'data-measure="([^"]*)"', out)
+            assert match, "the measuring script did not run"
+            m = json.loads(html.unescape(match.group(1).decode()))["page"]
+            assert m["innerWidth"] == width
+            assert m["scrollWidth"] <= m["clientWidth"], f"horizontal overflow at {width}px"
+            assert m["beyond"] == [], f"elements wider than {width}px: {m['beyond']}"
+            assert m["fontSize"] >= 16  # readable without zooming
+            assert 0 < m["verdictTop"] < 120  # the verdict is the first thing on screen
+            assert m["risks"] == 19
+            assert m["mainWidth"] <= 860  # lines stay readable on a wide screen
 
-        shot = tmp_path / f"audit-{width}px.png"
-        _attach(record_testsuite_property, f"screenshot-{width}px", shot)
-        png = Png(shot)
-        assert (png.width, png.height) == (width, HEIGHT)
-        x = round(m["verdictLeft"]) + 6
-        y = round(m["verdictTop"] + m["verdictHeight"] / 2)
-        # the NO-GO banner is painted red where the DOM says it is, and only there
-        assert png.pixel(x, y) == NO_GO_RED
-        assert png.pixel(x, round(m["verdictTop"] + m["verdictHeight"]) + 30) != NO_GO_RED
+            shot = tmp_path / f"audit-{width}px.png"
+            _attach(record_testsuite_property, f"screenshot-{width}px", shot)
+            png = Png(shot)
+            assert (png.width, png.height) == (width, HEIGHT)
+            x = round(m["verdictLeft"]) + 6
+            y = round(m["verdictTop"] + m["verdictHeight"] / 2)
+            # the NO-GO banner is painted red where the DOM says it is, and only there
+            assert png.pixel(x, y) == NO_GO_RED
+            assert png.pixel(x, round(m["verdictTop"] + m["verdictHeight"]) + 30) != NO_GO_RED
+    finally:
+        for proc in running.values():  # a failed assertion must not leave a browser behind
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
 
 def test_page_is_self_contained(tmp_path: Path, all_reports: list[Path]) -> None:

@@ -109,9 +109,7 @@ def test_evidence_line_names_the_place_then_the_message() -> None:
 
 
 def _env(rule: str, severity: str, variable: str) -> dict[str, object]:
-    return finding(
-        f"env.{rule}", severity, path=".env.production", details={"variable": variable}
-    )
+    return finding(f"env.{rule}", severity, path=".env.production", details={"variable": variable})
 
 
 def test_a_test_key_that_also_fails_its_pattern_is_one_risk() -> None:
@@ -133,3 +131,34 @@ def test_a_test_key_that_also_fails_its_pattern_is_one_risk() -> None:
 def test_a_malformed_value_alone_is_its_own_risk() -> None:
     (risk,) = risks_from_findings([_env("malformed", "high", "STRIPE_SECRET_KEY")], PACK)
     assert risk.family == "env-malformed"
+
+
+def test_a_route_broken_for_smoke_and_perf_is_one_risk() -> None:
+    """perf.no-samples joins route-broken on the same route: login answering 500 is one risk."""
+    findings = [
+        finding("smoke.server-error", "blocker", route="login", url="https://www.shop.test/login"),
+        finding("perf.no-samples", "high", route="login", url="https://www.shop.test/login"),
+        finding("perf.no-samples", "high", route="search", url="https://www.shop.test/search"),
+    ]
+    risks = risks_from_findings(findings, PACK)
+    assert [(r.family, r.key, r.severity.value, r.count) for r in risks] == [
+        ("route-broken", "login", "blocker", 2),
+        ("route-unmeasured", "search", "high", 1),
+    ]
+
+
+def test_one_certificate_seen_by_smoke_and_dns_reports_is_one_risk() -> None:
+    """A post-deploy smoke report and a nightly dns report about the same certificate (the gate
+    merges them only within one run): the certificate family groups them by host."""
+    findings = [
+        finding(
+            "smoke.tls-expiring", "medium", url="https://www.shop.test:8443", domain="www.shop.test"
+        ),
+        finding("tls.expires-soon", "high", domain="www.shop.test", check="dns"),
+        finding("tls.expires-soon", "low", domain="api.shop.test", check="dns"),
+    ]
+    risks = risks_from_findings(findings, PACK)
+    assert [(r.family, r.key, r.severity.value, r.count) for r in risks] == [
+        ("certificate", "www.shop.test", "high", 2),
+        ("certificate", "api.shop.test", "low", 1),
+    ]
