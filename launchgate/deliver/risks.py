@@ -2,10 +2,10 @@
 
 Ten missing headers on one host are one risk with ten pieces of evidence; one leaked key found
 in three files is one risk (it is rotated once). How findings group is the impact pack's
-``group_by``, and a family that ``joins`` another adds its findings to that family's risk on the
-same key (a Stripe test key that also fails the declared pattern is one risk); the ranking is severity first, then the pack's family order (which lists the
-families roughly by customer impact), then how many findings the risk gathers.
-"""
+``group_by``; a family that ``joins`` another adds its findings to that family's risk on the
+same key (a Stripe test key that also fails the declared pattern is one risk). The ranking is
+severity first, then the pack's family order (which lists the families roughly by customer
+impact), then how many findings the risk gathers."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def evidence_line(finding: Mapping[str, Any]) -> str:
     if location.get("commit"):
         where.append(f"commit {str(location['commit'])[:12]}")
     for key in ("route", "url", "domain"):
-        if location.get(key):
+        if location.get(key) and str(location[key]) not in where:  # an ad hoc route is its URL
             where.append(str(location[key]))
     message = " ".join(str(finding.get("message") or finding.get("title") or "").split())
     return f"{' '.join(where)}: {message}" if where else message
@@ -127,6 +127,7 @@ def risks_from_findings(findings: Iterable[Mapping[str, Any]], pack: ImpactPack)
     for (family_id, key), members in groups.items():
         family = families[family_id]
         members.sort(key=lambda f: (-Severity(f["severity"]).rank, f["rule"], evidence_line(f)))
+        members = _distinct(members)
         severity = Severity(members[0]["severity"])
         lines = [evidence_line(f) for f in members]
         if len(lines) > MAX_EVIDENCE:
@@ -152,6 +153,26 @@ def risks_from_findings(findings: Iterable[Mapping[str, Any]], pack: ImpactPack)
             )
         )
     return rank(risks)
+
+
+def _distinct(members: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One finding per observation: a rule's findings with the same message at the same URL or
+    file (smoke reports a redirect loop both for the URL it was given and for the host's edge)
+    count once; the first, worst one is kept."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for finding in members:
+        location: Mapping[str, Any] = finding.get("location") or {}
+        place = (str(location.get(k, "")) for k in ("url", "path", "line", "commit"))
+        said = (
+            str(finding["rule"]),
+            " ".join(str(finding.get("message") or "").split()),
+            *place,
+        )
+        if said not in seen:
+            seen.add(said)
+            out.append(finding)
+    return out
 
 
 def _join(

@@ -89,12 +89,12 @@ class Shop:
         }
 
     def resolve(self) -> list[str]:
-        return [f"{host}:{port}:127.0.0.1" for host, ports in self.ports().items() for port in ports]
+        return [
+            f"{host}:{port}:127.0.0.1" for host, ports in self.ports().items() for port in ports
+        ]
 
 
-def _leaf_context(
-    ca: trustme.CA, host: str, days: int, directory: Path
-) -> ssl.SSLContext:
+def _leaf_context(ca: trustme.CA, host: str, days: int, directory: Path) -> ssl.SSLContext:
     now = dt.datetime.now(dt.UTC)
     cert = ca.issue_cert(
         host, not_before=now - dt.timedelta(days=80), not_after=now + dt.timedelta(days=days)

@@ -9,12 +9,20 @@ from typing import Any
 import yaml
 
 from launchgate.deliver.audit import build_audit
-from launchgate.deliver.evidence import Evidence, load_evidence
+from launchgate.deliver.evidence import Evidence, load_evidence, merge, read_report
 from launchgate.deliver.handover import build_handover
 from launchgate.deliver.knowledge import builtin_pack
 from launchgate.deliver.state import SavedState, load_state
 from launchgate.store import Store
-from tests.deliver.conftest import DB_PASSWORD, HISTORY_TOKEN, MANIFEST, OPERATIONS, TREE_KEY
+from tests.deliver.conftest import (
+    DB_PASSWORD,
+    HISTORY_TOKEN,
+    MANIFEST,
+    OPERATIONS,
+    REPORTS,
+    TREE_KEY,
+)
+from tests.deliver.factories import finding, report
 
 PACK = builtin_pack()
 SNAPSHOT = {
@@ -45,21 +53,47 @@ def test_full_handover_from_recorded_reports_and_state(
     assert text.startswith("# Handover: Shop\n")
     assert "| www.shop.test | CNAME shop.fly.dev | CNAME shop.fly.dev. |" in text
     assert "| shop.test | — | A 192.0.2.10; MX 10 mx.shop.test. |" in text
-    assert "| www.shop.test | Fly.io (Ben Ode) | 2026-12-08 |" in text
+    smoke, perf = (read_report(REPORTS / f"{n}.json") for n in ("smoke", "perf"))
+    expiring = next(f for f in smoke["findings"] if f["rule"] == "smoke.tls-expiring")
+    assert f"| www.shop.test | Fly.io (Ben Ode) | {expiring['details']['not_after'][:10]} |" in text
     assert (
         "| shop.test | medium: SPF needs 12 DNS lookups | ok | high: No DMARC record | ok |" in text
     )
     # last p95 from the perf report, and from the perf history when the report has none
-    assert "| home | GET https://www.shop.test/ | 400 ms | 912.4 ms | yes |" in text
+    home = next(m for m in perf["metrics"]["routes"] if m["route"] == "home")
+    assert f"| home | GET https://www.shop.test/ | 400 ms | {home['p95_ms']:g} ms | yes |" in text
+    # login failed every perf request: its last good p95 comes from the perf history
     assert "| login | GET https://www.shop.test/login | default | 81.5 ms | no |" in text
     assert "| checkout | POST https://www.shop.test/api/checkout | 900 ms | not measured | " in text
-    assert "| secrets.github-token | config/deploy.py |" in text
+    assert (
+        "| GitHub token (classic PAT, OAuth, app or refresh token) in history | config/deploy.py |"
+        in text
+    )
     assert "- Command: fly releases rollback" in text
     assert "| slack | &#35;ops | SLACK&#95;ALERTS&#95;WEBHOOK |" in text
     gaps = text.split("## Gaps\n", 1)[1]
     assert "Critical route login, account has no uptime monitor" in gaps
     assert "Nobody owns the certificate of api.shop.test, shop.test" in gaps
     assert "Restore of Uploads bucket has never been rehearsed" in gaps
+
+
+def test_a_route_without_samples_or_history_says_so_and_defaults_show_their_value() -> None:
+    data = _full()
+    data["routes"] = [r for r in data["routes"] if r["name"] in ("login", "account")]
+    failed = finding("perf.no-samples", "high", route="login", url="https://www.shop.test/login")
+    metric = {"route": "account", "samples": 60, "p50_ms": 40, "p95_ms": 61.5}
+    metric |= {"budget_p95_ms": 500, "budget_default": True}
+    evidence = merge([("perf", report([failed], checks={"perf": "fail"}, routes=[metric]))])
+    text = _handover(data, evidence)
+    assert (
+        "| login | GET https://www.shop.test/login | default | "
+        "no samples in the last perf run (see the audit) | no |"
+    ) in text
+    assert (
+        "| account | GET https://www.shop.test/api/me | 500 ms (default) | 61.5 ms | no |" in text
+    )
+    not_run = _handover(data, Evidence())
+    assert "| login | GET https://www.shop.test/login | default | not measured | no |" in not_run
 
 
 def test_no_secret_value_ever_appears(all_reports: list[Path]) -> None:

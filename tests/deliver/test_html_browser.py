@@ -129,7 +129,7 @@ def test_audit_page_fits_phone_and_desktop(
             assert m["beyond"] == [], f"elements wider than {width}px: {m['beyond']}"
             assert m["fontSize"] >= 16  # readable without zooming
             assert 0 < m["verdictTop"] < 120  # the verdict is the first thing on screen
-            assert m["risks"] == 19
+            assert m["risks"] == 21
             assert m["mainWidth"] <= 860  # lines stay readable on a wide screen
 
             shot = tmp_path / f"audit-{width}px.png"

@@ -89,6 +89,7 @@ def test_env_problems_of_one_variable_group_and_fixes_are_capped() -> None:
             "blocker",
             path="launchready.yml",
             remediation=f"set VAR{i}",
+            message=f"VAR{i} is missing in production",
             details={"variable": f"VAR{i}"},
         )
         for i in range(5)
@@ -162,3 +163,24 @@ def test_one_certificate_seen_by_smoke_and_dns_reports_is_one_risk() -> None:
         ("certificate", "www.shop.test", "high", 2),
         ("certificate", "api.shop.test", "low", 1),
     ]
+
+
+def test_the_same_observation_reported_twice_counts_once() -> None:
+    """smoke reports one redirect loop for the ad hoc URL and for the host's edge: one line."""
+    loop = "http://shop.test/ redirects in a loop: hop 1: ... hop 2: ..."
+    findings = [
+        finding("smoke.redirect-loop", "blocker", url="http://shop.test/", message=loop)
+        | {"location": {"url": "http://shop.test/", "route": "http://shop.test/"}},
+        finding("smoke.redirect-loop", "high", url="http://shop.test/", domain="shop.test")
+        | {"message": f" {loop}\n"},
+        finding("smoke.redirect-loop", "high", url="http://shop.test/a", message="other loop"),
+        finding("smoke.redirect-loop", "high", url="http://shop.test/b", message=loop),
+    ]
+    (risk,) = risks_from_findings(findings, PACK)
+    assert risk.count == 3
+    assert risk.severity is Severity.BLOCKER
+    assert risk.evidence == (
+        f"http://shop.test/: {loop}",
+        "http://shop.test/a: other loop",
+        f"http://shop.test/b: {loop}",
+    )

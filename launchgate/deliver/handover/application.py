@@ -67,7 +67,7 @@ def leaked_secrets_section(doc: HandoverDoc, evidence: Evidence) -> None:
         return
     rows = [
         [
-            str(f["rule"]),
+            str(f["title"]),
             shown((f.get("location") or {}).get("path")),
             str((f.get("location") or {}).get("commit", ""))[:12] or "—",
             str(f["remediation"]),
@@ -75,6 +75,17 @@ def leaked_secrets_section(doc: HandoverDoc, evidence: Evidence) -> None:
         for f in leaked
     ]
     doc.table(["Kind", "File", "Commit", "Rotation steps"], rows)
+
+
+def _budget(spec: Mapping[str, Any], metric: Mapping[str, Any]) -> str:
+    """The declared p95 budget, else the launch default perf applied (when it ran)."""
+    declared = plan.section(spec, "budget").get("p95_ms")
+    if declared:
+        return f"{declared} ms"
+    applied = metric.get("budget_p95_ms")
+    if metric.get("budget_default") is True and isinstance(applied, int | float):
+        return f"{applied:g} ms (default)"
+    return "default"
 
 
 def routes_section(
@@ -90,17 +101,26 @@ def routes_section(
         )
         return
     metrics = {str(m["route"]): m for m in evidence.routes}
+    flagged_by_perf = {
+        str((f.get("location") or {}).get("route")) for f in findings_of(evidence, "perf.")
+    }
     watched = {r.name for r in plan.watched_routes(data)}
     rows = []
     for r in routes:
-        budget = plan.section(r.spec, "budget").get("p95_ms")
-        p95 = metrics[r.name]["p95_ms"] if r.name in metrics else state.last_p95.get(r.name)
+        metric = metrics.get(r.name, {})
+        p95 = metric["p95_ms"] if metric else state.last_p95.get(r.name)
+        if isinstance(p95, int | float):
+            last = f"{p95:g} ms"
+        elif r.name in flagged_by_perf and observed(evidence, "perf"):
+            last = "no samples in the last perf run (see the audit)"
+        else:
+            last = "not measured"
         rows.append(
             [
                 r.name,
                 f"{r.method} {r.url or r.spec.get('path')}",
-                f"{budget} ms" if budget else "default",
-                f"{p95:g} ms" if isinstance(p95, int | float) else "not measured",
+                _budget(r.spec, metric),
+                last,
                 "yes" if r.name in watched else ("no (write route)" if r.kind == "write" else "no"),
             ]
         )

@@ -66,9 +66,8 @@ def redirects_section(doc: HandoverDoc, data: Mapping[str, Any], evidence: Evide
         doc.lines.append("Observed: not yet (the smoke check has not run in these reports).")
     elif problems:
         doc.lines += ["Observed problems:", ""]
-        doc.lines += [
-            f"- {cell(f['message'])}" for f in sorted(problems, key=lambda f: str(f["message"]))
-        ]
+        # One line per observation: smoke reports a loop for a given URL and for its host's edge.
+        doc.lines += [f"- {message}" for message in sorted({cell(f["message"]) for f in problems})]
     else:
         doc.lines.append(
             "Observed: every entry point redirected as declared in the last smoke run."
