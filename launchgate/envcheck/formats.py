@@ -75,14 +75,18 @@ def _hostname_problem(host: str) -> str | None:
     """Why ``host`` is not a hostname or IP address, or None when it is one."""
     if not host:
         return "the host is empty"
-    candidate = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if host.startswith("["):
+        # RFC 3986: brackets hold an IPv6 address (IPvFuture has no users), never a name or IPv4.
+        try:
+            ipaddress.IPv6Address(host[1:-1] if host.endswith("]") else "")
+            return None
+        except ValueError:
+            return "the bracketed host is not an IPv6 address"
     try:
-        ipaddress.ip_address(candidate)
+        ipaddress.ip_address(host)
         return None
     except ValueError:
         pass
-    if host.startswith("["):
-        return "the bracketed host is not an IPv6 address"
     name = host[:-1] if host.endswith(".") else host
     if len(name) > 253:
         return "the hostname is longer than 253 characters"
@@ -106,7 +110,8 @@ def _hostport_problem(hostport: str) -> str | None:
         return "the port is not a number from 0 to 65535, or the host brackets are malformed"
     if port is None and hostport.endswith(":"):
         return "the port after the colon is empty"
-    return _hostname_problem(f"[{host}]" if ":" in host else host)
+    bracketed = hostport.startswith("[")
+    return _hostname_problem(f"[{host}]" if bracketed or ":" in host else host)
 
 
 def validate_url(value: str, rules: FormatRules) -> Verdict:

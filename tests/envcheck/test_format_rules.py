@@ -191,6 +191,18 @@ def test_hostname_brackets_hold_only_an_ipv6_address_and_both_must_be_there() ->
     assert reason("[::1", "hostname") == "hostname: the bracketed host is not an IPv6 address"
     assert ok("[::ffff:192.0.2.1]", "hostname")
     assert reason("ok.-bad-.", "hostname").startswith("hostname: a hostname label has")
+    bracketed_ipv4 = reason("[192.0.2.1]", "hostname")
+    assert bracketed_ipv4 == "hostname: the bracketed host is not an IPv6 address"
+
+
+def test_url_brackets_hold_only_an_ipv6_address() -> None:
+    """urlsplit strips the brackets: a name or IPv4 inside them must not pass as a hostname."""
+    assert ok("http://[::1]:8080/", "url")
+    assert ok("https://[2001:db8::7]/", "url")
+    # urlsplit accepts an IPvFuture literal and strips its brackets; it refuses the others.
+    assert reason("https://[v1.x]/", "url") == "url: the bracketed host is not an IPv6 address"
+    for value in ("https://[example.com]/", "http://[192.0.2.1]:80/"):
+        assert reason(value, "url").startswith("url: cannot be parsed"), value
 
 
 def test_a_url_without_a_host_before_the_port_is_rejected() -> None:
