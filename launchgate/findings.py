@@ -225,12 +225,13 @@ class Report:
 
     @property
     def status(self) -> str:
-        """``error`` if a check could not run, ``fail`` if a finding reaches ``fail_on``."""
+        """``error`` if a check could not run, ``fail`` if a finding reaches ``fail_on``,
+        ``skipped`` if no check ran at all (never ``pass``: nothing was checked)."""
         if self.errors_fail and any(c.error is not None for c in self.checks):
             return "error"
         if any(f.severity.at_least(self.fail_on) for f in self.findings):
             return "fail"
-        return "pass"
+        return "pass" if checked_anything(self) else "skipped"
 
     @property
     def routes(self) -> tuple[RouteMetric, ...]:
@@ -311,7 +312,7 @@ def checked_anything(report: Report) -> bool:
 
 def verdict(report: Report) -> str:
     """The one-line verdict: ``GO``, ``NO-GO: 2 launch blockers, 1 high`` or ``SKIPPED: ...``."""
-    if report.status == "pass" and not checked_anything(report):
+    if report.status == "skipped":
         why = "; ".join(f"{c.check}: {c.summary}" for c in report.checks if c.skipped)
         return "SKIPPED: nothing was checked" + (f" ({why})" if why else "")
     counts = report.counts()

@@ -15,7 +15,15 @@ import pytest
 
 from launchgate import __version__
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec, Masker
-from launchgate.findings import CheckResult, Finding, Report, RuleInfo, Severity, fingerprint_of
+from launchgate.findings import (
+    CheckResult,
+    Finding,
+    Report,
+    RuleInfo,
+    Severity,
+    fingerprint_of,
+    verdict,
+)
 from launchgate.manifest import Manifest, parse_manifest
 from launchgate.runner import RunOptions, UsageError, build_report, run_gate, select_checks
 from tests.fixtures.stubcheck import finding
@@ -70,7 +78,7 @@ def test_a_configured_check_runs_unless_the_manifest_disables_it(tmp_path: Path)
     assert ran(enabled) == ["env"]
     disabled = gate(tmp_path, env, extra="checks: {env: {enabled: false}}\n")
     assert ran(disabled) == []
-    assert disabled.status == "pass"
+    assert disabled.status == "skipped"
 
 
 def test_only_runs_exactly_the_named_checks_in_registry_order_and_skip_removes(
@@ -381,3 +389,14 @@ def test_checks_left_out_say_why(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
         gate(tmp_path, env, secrets, only=("env", "secrets"), skip=("env", "secrets"))
     assert str(caught.value) == "--only env,secrets --skip env,secrets leaves no check to run"
+
+
+def test_a_gate_that_checked_nothing_is_skipped_never_pass(tmp_path: Path) -> None:
+    """Every report format reads ``status``: nothing checked must not be read as a pass."""
+    env = spec("env", returns([]))
+    nothing = gate(tmp_path, env, extra="checks: {env: {enabled: false}}\n")
+    assert nothing.status == "skipped"
+    assert verdict(nothing).startswith("SKIPPED: nothing was checked")
+    checked = gate(tmp_path, env)
+    assert checked.status == "pass"
+    assert verdict(checked) == "GO: no findings"

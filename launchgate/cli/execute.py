@@ -162,7 +162,8 @@ def execute(
     if interrupt.signum is not None:
         click.echo(f"launchgate: interrupted ({signal.Signals(interrupt.signum).name})", err=True)
         return 128 + interrupt.signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
-    return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[report.status]
+    exits = {"pass": EXIT_PASS, "skipped": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}
+    return exits[report.status]
 
 
 def _verdict(report: Report, err: bool, quiet: bool) -> None:

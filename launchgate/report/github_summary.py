@@ -48,7 +48,7 @@ _SEVERITY = {
     Severity.LOW: "🟡 low",
     Severity.INFO: "🔵 info",
 }
-_HEAD = {"pass": "✅", "fail": "❌", "error": "⚠️"}
+_HEAD = {"pass": "✅", "fail": "❌", "error": "⚠️", "skipped": "⏭️"}
 
 
 def cell(text: object, limit: int = CELL_LIMIT) -> str:

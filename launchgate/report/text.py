@@ -82,7 +82,7 @@ def render(report: Report, color: bool = False, verbose: bool = False) -> str:
                 )
         out.append("")
     line = verdict(report)
-    code = "\x1b[1;32m" if report.status == "pass" else "\x1b[1;31m"
+    code = {"pass": "\x1b[1;32m", "skipped": "\x1b[1;33m"}.get(report.status, "\x1b[1;31m")
     out.append(_paint(line, code, color))
     return "\n".join(out) + "\n"
 
