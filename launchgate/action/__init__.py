@@ -54,6 +54,9 @@ class Settings:
     fail_on: Severity | None
     reports: tuple[str, ...]
     state_dir: str | None
+    # How smoke and perf reach the release (the CLI's --resolve and --ca-bundle).
+    resolve: tuple[str, ...] = ()
+    ca_bundle: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -87,7 +90,22 @@ class Settings:
             fail_on=severity,
             reports=tuple(reports),
             state_dir=_env("LAUNCHGATE_STATE_DIR"),
+            resolve=_resolve_input(),
+            ca_bundle=_env("LAUNCHGATE_CA_BUNDLE"),
         )
+
+
+def _resolve_input() -> tuple[str, ...]:
+    """``HOST:PORT:ADDRESS`` entries separated by spaces, commas or lines; a bad one is named."""
+    from launchgate.web.client import ResolveError, parse_resolve
+
+    entries = tuple((_env("LAUNCHGATE_RESOLVE") or "").replace(",", " ").split())
+    for entry in entries:
+        try:
+            parse_resolve(entry)
+        except ResolveError as exc:
+            raise ActionError(f"input resolve: {exc}") from None
+    return entries
 
 
 def read_event() -> tuple[str, Mapping[str, Any]]:
@@ -201,13 +219,15 @@ def _configured(spec: CheckSpec, manifest: Manifest) -> bool:
     return spec.configured(manifest) and bool(manifest.check_options(spec.id).get("enabled", True))
 
 
-def _params(plan: Plan, chosen: list[str], root: Path) -> dict[str, Any]:
+def _params(plan: Plan, chosen: list[str], root: Path, settings: Settings) -> dict[str, Any]:
     """Check parameters; for secrets, the commit range the event brought in (git consulted)."""
     params: dict[str, Any] = {
         "environment": plan.environment,
         "base_url": plan.base_url,
         "since": plan.since,
         "history": None,
+        "resolve": list(settings.resolve),
+        "ca_bundle": settings.ca_bundle,
     }
     if "secrets" not in chosen or not plan.needs_history:
         return params
@@ -233,6 +253,11 @@ def _run(settings: Settings) -> int:
         )
     if not root.is_dir():
         raise ActionError(f"working-directory {settings.working_directory!r} is not a directory")
+    if settings.ca_bundle is not None and not Path(settings.ca_bundle).is_file():
+        raise ActionError(
+            f"input ca-bundle: {settings.ca_bundle!r} is not a file (a PEM bundle, relative to "
+            "the workspace)"
+        )
     trusted = Git(root).allow_ownership()
     if trusted:
         log(f"trusting {trusted} for git (safe.directory: it belongs to another user)")
@@ -264,7 +289,7 @@ def _run(settings: Settings) -> int:
         write_summary("skipped", [head, "", "| Check | Status | Why |", "|---|---|---|", *rows])
         write_outputs("skipped", f"SKIPPED: nothing ran ({why})")
         return EXIT_PASS
-    params = _params(plan, chosen, root)
+    params = _params(plan, chosen, root, settings)
     manifest = _policy_of_base(plan, manifest, root, params)
 
     from launchgate.cli import execute
