@@ -91,10 +91,10 @@ def _location(finding: Finding, root: Path | None, manifest: str) -> dict[str, A
     physical: dict[str, Any]
     if path is not None:
         physical = {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}
-        if loc.line and loc.line > 0:
-            region: dict[str, int] = {"startLine": loc.line}
-            if loc.column and loc.column > 0:
-                region["startColumn"] = loc.column
+        if (loc.line or 0) > 0:  # SARIF lines and columns start at 1
+            region: dict[str, int] = {"startLine": loc.line or 0}
+            if (loc.column or 0) > 0:
+                region["startColumn"] = loc.column or 0
             physical["region"] = region
     else:
         physical = {
@@ -165,15 +165,13 @@ def _rules(
     findings: Iterable[Finding], catalogue: Mapping[str, RuleInfo]
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
+    seen: set[str] = set()
     for finding in sort_findings(findings):  # worst first: a rule's defaults are its worst case
-        if clean(finding.rule) not in index:
-            index[clean(finding.rule)] = -1
+        if clean(finding.rule) not in seen:
+            seen.add(clean(finding.rule))
             rules.append(_rule(finding, catalogue.get(finding.rule)))
     rules.sort(key=lambda r: str(r["id"]))
-    for i, rule in enumerate(rules):
-        index[rule["id"]] = i
-    return rules, index
+    return rules, {rule["id"]: i for i, rule in enumerate(rules)}
 
 
 def render(
@@ -210,7 +208,8 @@ def render(
         "results": results,
     }
     if root is not None:
-        base = root.resolve().as_uri().rstrip("/") + "/"
+        base = root.resolve().as_uri()
+        base += "" if base.endswith("/") else "/"  # a base URI names a directory
         run["originalUriBaseIds"] = {SRCROOT: {"uri": base}}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
