@@ -1,9 +1,10 @@
 """A project that declares a full launch, with planted problems, and its recorded reports.
 
-The env and secrets reports are recorded by running the real checks on a real git repository
-(a leaked key in the tree, another only in history, placeholder values in production). The
-smoke, perf and dns reports are hand-written to the published report schema (tests/deliver/
-reports/*.json) until recordings from those checks replace them.
+The env and secrets reports are recorded at test time by running the real checks on a real git
+repository (a leaked key in the tree, another only in history, placeholder values in production).
+The smoke, perf and dns reports (tests/deliver/reports/*.json) were recorded by running the real
+checks against the Shop served on loopback with planted problems (``tests/deliver/recorder.py``;
+``test_recorded_reports.py`` records them again and compares).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ domains:
   - {name: shop.test, redirect_to: "https://www.shop.test"}
   - {name: www.shop.test, expect: {CNAME: shop.fly.dev}, tls: {min_days_valid: 21}}
   - {name: api.shop.test}
+  - {name: old.shop.test, https: false}   # the retired shop, still a CNAME to Heroku
 email:
   domains: [shop.test]
   dkim_selectors: [google]

@@ -1,4 +1,4 @@
-"""Record ``tests/deliver/reports/smoke.json`` and ``perf.json`` by running the real checks.
+"""Record ``tests/deliver/reports/{smoke,perf,dns}.json`` by running the real checks.
 
 The Shop of ``conftest.MANIFEST`` is served on loopback by real HTTPS servers (pytest-httpserver,
 certificates from a trustme CA made for www.shop.test, api.shop.test and shop.test), with these
@@ -8,15 +8,19 @@ problems planted:
   lacks Secure, HttpOnly and SameSite; ``/login`` answers 500; the private ``/api/me`` is publicly
   cacheable; the home page takes 450 ms (budget 400 ms);
 * api.shop.test: ``/api/health`` echoes any Origin with credentials (CORS) and misses one header;
-* shop.test: http -> https -> http, a redirect loop.
+* shop.test: http -> https -> http, a redirect loop;
+* DNS, served by a real NSD on loopback (:func:`shop_zones`): SPF of shop.test needs more than ten
+  lookups, no DMARC record, and old.shop.test is a CNAME to a Heroku app that no longer exists;
+  the dns check also reads the certificates at the addresses DNS gives (the servers above).
 
-The smoke and perf checks run through the runner and the JSON report contract exactly as
+The smoke, perf and dns checks run through the runner and the JSON report contract exactly as
 ``launchgate smoke``/``perf --report json:...`` would, with ``--resolve`` and ``--ca-bundle``.
 Ports are chosen by the OS, so a recording is made port-free afterwards: ``host:PORT`` becomes
 ``host`` everywhere, and fingerprints (made from the ported URLs) are derived again from the
 port-free finding. The manifest is ``conftest.MANIFEST`` with the ports in its URLs; its
-``domains`` are left out (smoke would probe them on ports 80 and 443), and the routes other than
-the slow home page get a 2 s budget, so that only the planted slowness can be over budget.
+``domains`` are left out for smoke and perf (smoke would probe them on ports 80 and 443), and the
+routes other than the slow home page get a 2 s budget, so that only the planted slowness can be
+over budget; for dns, each domain's ``tls.port`` is its server's port and the resolver is NSD.
 
 Regenerate (then review the diff and update the expected outputs of the deliverable tests)::
 
@@ -56,6 +60,8 @@ from launchgate.findings import fingerprint_of
 from launchgate.manifest import load_manifest
 from launchgate.runner import RunOptions, run_gate
 from tests.deliver.conftest import MANIFEST, REPORTS
+from tests.dnscheck.scenario import TRUSTME_PACK, rsa_key, txt
+from tests.fixtures.nsd import start_nsd
 
 WWW, API, APEX = "www.shop.test", "api.shop.test", "shop.test"
 SMOKE_TOKEN = "rec-" + "token-7c1d9e2f4a6b8c0d"  # the private route's bearer (masked in reports)
@@ -196,6 +202,45 @@ def recording_manifest(shop: Shop) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
+def shop_zones() -> dict[str, str]:
+    """The Shop's DNS with its planted problems, and the provider zones its names point into."""
+    spf = "v=spf1 a mx include:i1.shop.test include:i2.shop.test include:_spf.mailer.test -all"
+    hosts = "\n".join(f"h{i} IN A 192.0.2.{i}" for i in range(1, 5))
+    return {
+        APEX: f"""
+@ IN A 127.0.0.1
+@ IN MX 10 mx.{APEX}.
+mx IN A 127.0.0.1
+@ IN TXT {txt(spf)}
+i1 IN TXT "v=spf1 a:h1.{APEX} a:h2.{APEX} a:h3.{APEX} mx -all"
+i2 IN TXT "v=spf1 a:h4.{APEX} include:i1.{APEX} mx:{APEX} -all"
+{hosts}
+google._domainkey IN TXT {txt("v=DKIM1; k=rsa; p=" + rsa_key(2048))}
+_mta-sts IN TXT "v=STSv1; id=1"
+_smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@{APEX}"
+@ IN CAA 0 issue "trustme.test"
+www IN CNAME shop.fly.dev.
+api IN A 127.0.0.1
+old IN CNAME shop-old.herokuapp.com.
+""",
+        "fly.dev": "shop IN A 127.0.0.1\n",
+        "herokuapp.com": "real-shop IN A 192.0.2.80\n",
+        "mailer.test": '_spf IN TXT "v=spf1 ip4:198.51.100.0/24 ~all"\n',
+    }
+
+
+def dns_manifest(shop: Shop, nameserver: str) -> str:
+    """``conftest.MANIFEST`` with each domain's certificate read on its server's port (a
+    domain without HTTPS has none), and NSD as the resolver."""
+    data = yaml.safe_load(MANIFEST)
+    for domain in data["domains"]:
+        if domain.get("https", True):
+            domain["tls"] = {**domain.get("tls", {}), "port": shop.ports()[domain["name"]][0]}
+    data["rules"] = {"packs": ["trustme.yml"]}
+    data["dns"] = {"resolvers": [nameserver], "timeout_ms": 2000}
+    return yaml.safe_dump(data, sort_keys=False)
+
+
 @contextlib.contextmanager
 def _environment(name: str, value: str) -> Iterator[None]:
     before = os.environ.get(name)
@@ -258,6 +303,20 @@ def record(directory: Path) -> dict[str, dict[str, Any]]:
             options = RunOptions(only=(check,), params=check_params, state_dir=root / ".lg")
             report = run_gate(manifest, root, options, registry.load_builtin_checks(), Masker())
             reports[check] = portless_report(report_dict(report), shop.ports())
+        nsd = start_nsd(directory / "nsd", shop_zones())
+        try:
+            dns_root = directory / "dns"
+            dns_root.mkdir()
+            (dns_root / "trustme.yml").write_text(TRUSTME_PACK)
+            (dns_root / "launchready.yml").write_text(dns_manifest(shop, nsd.address))
+            options = RunOptions(only=("dns",), params=params, state_dir=dns_root / ".lg")
+            dns_manifest_loaded = load_manifest(dns_root / "launchready.yml")
+            report = run_gate(
+                dns_manifest_loaded, dns_root, options, registry.load_builtin_checks(), Masker()
+            )
+            reports["dns"] = portless_report(report_dict(report), shop.ports())
+        finally:
+            nsd.stop()
         return reports
 
 

@@ -13,7 +13,7 @@ from tests.deliver.factories import finding, report
 
 
 @pytest.mark.parametrize("name", ["smoke", "perf", "dns"])
-def test_hand_written_reports_follow_the_schema(name: str) -> None:
+def test_recorded_reports_follow_the_schema(name: str) -> None:
     data = read_report(REPORTS / f"{name}.json")
     assert data["checks"][0]["id"] == name
 

@@ -57,7 +57,8 @@ def test_full_handover_from_recorded_reports_and_state(
     expiring = next(f for f in smoke["findings"] if f["rule"] == "smoke.tls-expiring")
     assert f"| www.shop.test | Fly.io (Ben Ode) | {expiring['details']['not_after'][:10]} |" in text
     assert (
-        "| shop.test | medium: SPF needs 12 DNS lookups | ok | high: No DMARC record | ok |" in text
+        "| shop.test | high: SPF needs too many DNS lookups | ok | high: No DMARC record | ok |"
+        in text
     )
     # last p95 from the perf report, and from the perf history when the report has none
     home = next(m for m in perf["metrics"]["routes"] if m["route"] == "home")
@@ -161,3 +162,21 @@ def test_untrusted_text_cannot_add_markup() -> None:
     text = _handover(data, Evidence())
     assert "<img" not in text
     assert "](http" not in text
+
+
+def test_email_rows_take_their_own_domain_and_the_worst_finding() -> None:
+    data = _full()
+    data["email"]["domains"] = ["shop.test", "myshop.test"]
+    findings = [
+        finding("email.dmarc-missing", "high", domain="myshop.test"),
+        finding("email.spf-neutral-all", "low", domain="shop.test"),
+        finding("email.spf-too-many-lookups", "high", domain="shop.test"),
+        finding("email.dkim-weak-key", "medium", domain="google._domainkey.shop.test"),
+    ]
+    findings[2]["title"] = "shop.test: SPF needs too many DNS lookups"
+    text = _handover(data, merge([("dns", report(findings, checks={"dns": "fail"}))]))
+    assert "| myshop.test | ok | ok | high: email.dmarc-missing | ok |" in text
+    assert (
+        "| shop.test | high: SPF needs too many DNS lookups | medium: email.dkim-weak-key "
+        "| ok | ok |"
+    ) in text

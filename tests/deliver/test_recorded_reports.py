@@ -1,8 +1,9 @@
-"""The smoke and perf fixtures are what the real checks produce against the planted Shop.
+"""The smoke, perf and dns fixtures are what the real checks produce against the planted Shop.
 
-Every run records them again (``tests/deliver/recorder.py``: real HTTPS servers on loopback,
-the real checks through the runner and the JSON contract) and compares the stable parts with the
-committed files, so the expected outputs of the deliverable tests cannot drift from the checks.
+Every run records them again (``tests/deliver/recorder.py``: real HTTPS servers and a real NSD on
+loopback, the real checks through the runner and the JSON contract) and compares the stable parts
+with the committed files, so the expected outputs of the deliverable tests cannot drift from the
+checks.
 When a check changes what it reports, regenerate with ``python -m tests.deliver.recorder``.
 """
 
@@ -29,7 +30,12 @@ PLANTED = {
     "CORS echoes any origin with credentials": "smoke.cors-reflected-credentials",
     "shop.test redirects http -> https -> http": "smoke.redirect-loop",
     "home page over its 400 ms budget": "perf.over-budget",
+    "old.shop.test: CNAME to a Heroku app nobody holds": "dns.takeover-risk",
+    "no DMARC record": "email.dmarc-missing",
+    "SPF over ten lookups": "email.spf-too-many-lookups",
+    "dns reads the same expiring certificate": "tls.expires-soon",
 }
+CHECKS = ("smoke", "perf", "dns")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
     return record(tmp_path_factory.mktemp("record"))
 
 
-@pytest.mark.parametrize("check", ["smoke", "perf"])
+@pytest.mark.parametrize("check", CHECKS)
 def test_committed_recording_matches_a_fresh_one(
     fresh: dict[str, dict[str, Any]], check: str
 ) -> None:
@@ -47,9 +53,7 @@ def test_committed_recording_matches_a_fresh_one(
 
 def test_every_planted_problem_is_in_the_recordings() -> None:
     rules = {
-        f["rule"]
-        for check in ("smoke", "perf")
-        for f in read_report(REPORTS / f"{check}.json")["findings"]
+        f["rule"] for check in CHECKS for f in read_report(REPORTS / f"{check}.json")["findings"]
     }
     missing = {problem: rule for problem, rule in PLANTED.items() if rule not in rules}
     assert missing == {}
@@ -61,7 +65,7 @@ def test_home_is_measured_over_budget_and_the_fast_routes_under() -> None:
     assert {name for name, m in routes.items() if m["verdict"] == "ok"} == {"health", "account"}
 
 
-@pytest.mark.parametrize("check", ["smoke", "perf"])
+@pytest.mark.parametrize("check", CHECKS)
 def test_recordings_hold_no_port_and_no_credential(check: str) -> None:
     text = (REPORTS / f"{check}.json").read_text("utf-8")
     assert re.findall(r"shop\.test:\d+", text) == []

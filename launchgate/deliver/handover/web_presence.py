@@ -13,6 +13,7 @@ from launchgate.deliver.gaps import certificate_owners
 from launchgate.deliver.handover.document import HandoverDoc, findings_of, observed, shown
 from launchgate.deliver.risks import location_host
 from launchgate.deliver.state import SavedState, records_by_name
+from launchgate.findings import Severity
 from launchgate.report.github_summary import cell
 
 _EMAIL_AUTH = ("spf", "dkim", "dmarc", "mx")
@@ -124,22 +125,31 @@ def email_auth_section(doc: HandoverDoc, data: Mapping[str, Any], evidence: Evid
     ran = observed(evidence, "dns")
     rows = []
     for domain in sorted(domains):
-        mine = [
-            f
-            for f in findings_of(evidence, "email.")
-            if (f.get("location") or {})
-            .get("domain", "")
-            .rstrip(".")
-            .lower()
-            .endswith(domain.lower())
-        ]
+        mine = [f for f in findings_of(evidence, "email.") if _under(f, domain)]
         cells = [domain]
         for part in _EMAIL_AUTH:
-            hits = [f for f in mine if part in str(f["rule"])]
+            hits = sorted(
+                (f for f in mine if part in str(f["rule"])),
+                key=lambda f: -Severity(f["severity"]).rank,
+            )
             cells.append(
                 "not checked"
                 if not ran
-                else (f"{hits[0]['severity']}: {hits[0]['title']}" if hits else "ok")
+                else (f"{hits[0]['severity']}: {_without_subject(hits[0])}" if hits else "ok")
             )
         rows.append(cells)
     doc.table(["Domain", "SPF", "DKIM", "DMARC", "MX"], rows)
+
+
+def _under(finding: Mapping[str, Any], domain: str) -> bool:
+    """The finding is about ``domain`` or a name under it (``_dmarc.shop.test``)."""
+    name = str((finding.get("location") or {}).get("domain", "")).rstrip(".").lower()
+    domain = domain.rstrip(".").lower()
+    return name == domain or name.endswith("." + domain)
+
+
+def _without_subject(finding: Mapping[str, Any]) -> str:
+    """The title without the ``shop.test: `` the dns check puts first (the row names it)."""
+    title = str(finding["title"])
+    subject, sep, rest = title.partition(": ")
+    return rest if sep and subject == (finding.get("location") or {}).get("domain") else title
