@@ -16,8 +16,10 @@ from launchgate.cli.options import (
     guard,
     load_for_command,
     manifest_option,
+    release_options,
     selection_options,
     split_words,
+    web_options,
 )
 from launchgate.findings import Severity
 from launchgate.runner import RunOptions
@@ -49,17 +51,8 @@ FORMATS = ("text", "markdown", "html")
     envvar="LAUNCHGATE_FAIL_ON",
     help="Lowest severity that makes the verdict NO-GO [default: the manifest's].",
 )
-@click.option(
-    "--environment",
-    "-e",
-    envvar="LAUNCHGATE_ENVIRONMENT",
-    help="Environment to check when running the checks.",
-)
-@click.option(
-    "--base-url",
-    envvar="LAUNCHGATE_BASE_URL",
-    help="Base URL of the release when running the checks.",
-)
+@release_options
+@web_options
 @guard
 def audit(
     only: tuple[str, ...],
@@ -72,6 +65,8 @@ def audit(
     fail_on: Severity | None,
     environment: str | None,
     base_url: str | None,
+    resolve: tuple[str, ...],
+    ca_bundle: str | None,
 ) -> None:
     """Rank what stands between this project and launch: GO or NO-GO first, then each risk
     with what customers would see, the evidence, the fix and the effort.
@@ -88,7 +83,12 @@ def audit(
         only=split_words(only),
         skip=split_words(skip),
         fail_on=fail_on,
-        params={"environment": environment, "base_url": base_url},
+        params={
+            "environment": environment,
+            "base_url": base_url,
+            "resolve": list(resolve),
+            "ca_bundle": ca_bundle,
+        },
         state_dir=state_dir,
     )
     evidence = collect(loaded, reports, None if reports else options)

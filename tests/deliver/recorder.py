@@ -242,7 +242,7 @@ def dns_manifest(shop: Shop, nameserver: str) -> str:
 
 
 @contextlib.contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
+def environment_variable(name: str, value: str) -> Iterator[None]:
     before = os.environ.get(name)
     os.environ[name] = value
     try:
@@ -289,32 +289,34 @@ def _masked(text: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?", "N", text)
 
 
+def _run(
+    check: str, root: Path, manifest_text: str, params: Mapping[str, Any], shop: Shop
+) -> dict[str, Any]:
+    """One check through the runner and the JSON contract, as ``launchgate CHECK`` would."""
+    root.mkdir(exist_ok=True)
+    (root / "launchready.yml").write_text(manifest_text)
+    manifest = load_manifest(root / "launchready.yml")
+    options = RunOptions(only=(check,), params=params, state_dir=root / ".lg")
+    report = run_gate(manifest, root, options, registry.load_builtin_checks(), Masker())
+    return portless_report(report_dict(report), shop.ports())
+
+
 def record(directory: Path) -> dict[str, dict[str, Any]]:
-    """``{"smoke": report, "perf": report}``: the checks run against a fresh Shop."""
-    with serve_shop(directory) as shop, _environment("SMOKE_TOKEN", SMOKE_TOKEN):
-        root = directory / "shop"
-        root.mkdir()
-        (root / "launchready.yml").write_text(recording_manifest(shop))
-        manifest = load_manifest(root / "launchready.yml")
+    """``{"smoke": report, "perf": report, "dns": report}``: the checks against a fresh Shop."""
+    with serve_shop(directory) as shop, environment_variable("SMOKE_TOKEN", SMOKE_TOKEN):
+        web = directory / "web"
         params = {"resolve": shop.resolve(), "ca_bundle": str(shop.ca_file)}
-        smoke_params = {**params, "urls": [f"http://{APEX}:{shop.apex_http.port}/"]}
-        reports = {}
-        for check, check_params in (("smoke", smoke_params), ("perf", params)):
-            options = RunOptions(only=(check,), params=check_params, state_dir=root / ".lg")
-            report = run_gate(manifest, root, options, registry.load_builtin_checks(), Masker())
-            reports[check] = portless_report(report_dict(report), shop.ports())
+        loop = f"http://{APEX}:{shop.apex_http.port}/"  # an ad hoc URL: smoke's `urls`
+        reports = {
+            "smoke": _run("smoke", web, recording_manifest(shop), {**params, "urls": [loop]}, shop),
+            "perf": _run("perf", web, recording_manifest(shop), params, shop),
+        }
         nsd = start_nsd(directory / "nsd", shop_zones())
         try:
-            dns_root = directory / "dns"
-            dns_root.mkdir()
-            (dns_root / "trustme.yml").write_text(TRUSTME_PACK)
-            (dns_root / "launchready.yml").write_text(dns_manifest(shop, nsd.address))
-            options = RunOptions(only=("dns",), params=params, state_dir=dns_root / ".lg")
-            dns_manifest_loaded = load_manifest(dns_root / "launchready.yml")
-            report = run_gate(
-                dns_manifest_loaded, dns_root, options, registry.load_builtin_checks(), Masker()
-            )
-            reports["dns"] = portless_report(report_dict(report), shop.ports())
+            (directory / "dns").mkdir()
+            (directory / "dns" / "trustme.yml").write_text(TRUSTME_PACK)  # the test CA for CAA
+            manifest = dns_manifest(shop, nsd.address)
+            reports["dns"] = _run("dns", directory / "dns", manifest, params, shop)
         finally:
             nsd.stop()
         return reports

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from launchgate.cli import main
 from tests.deliver.conftest import MANIFEST, OPERATIONS, TREE_KEY
 from tests.deliver.factories import report
+from tests.deliver.recorder import SMOKE_TOKEN, recording_manifest, serve_shop
 
 
 def invoke(*args: str) -> Result:
@@ -157,3 +158,28 @@ def test_operations_section_is_validated_with_positions(
     assert result.exit_code == 2
     assert "operations.accounts[2].kind" in result.output
     assert "webhook_env" in result.output
+
+
+def test_audit_runs_the_checks_against_a_live_site_through_resolve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a user before DNS points at the release: `launchgate audit --resolve --ca-bundle`
+    runs smoke against the planted Shop itself; the true blockers rank first."""
+    with serve_shop(tmp_path) as shop:
+        (tmp_path / "launchready.yml").write_text(recording_manifest(shop) + OPERATIONS)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("SMOKE_TOKEN", SMOKE_TOKEN)
+        resolve = [arg for entry in shop.resolve() for arg in ("--resolve", entry)]
+        result = invoke("audit", "--only", "smoke", "--ca-bundle", str(shop.ca_file), *resolve)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1].startswith("NO-GO: 3 launch blockers, ")
+    assert lines[1].endswith("; not checked: env, secrets, perf, dns")
+    ranked = [line for line in lines if line[:1].isdigit() and ". [" in line]
+    assert [line.split("] ", 1)[1] for line in ranked[:3]] == [
+        "A critical page or API does not answer as it should (login)",
+        "A private page can be cached or opened without signing in (account)",
+        "Other websites can read your API's answers (api.shop.test)",
+    ]
+    assert all("[LAUNCH BLOCKER]" not in line for line in ranked[3:])
+    assert SMOKE_TOKEN not in result.output
