@@ -59,6 +59,6 @@ def repo_relative(path: str | None, root: Path | None = None) -> str | None:
         else:
             return None
     normal = posixpath.normpath(text)
-    if normal in ("", ".") or normal == ".." or normal.startswith("../"):
+    if normal in (".", "..") or normal.startswith("../"):  # normpath never returns ""
         return None
     return normal
