@@ -78,10 +78,10 @@ def _hostname_problem(host: str) -> str | None:
     if host.startswith("["):
         # RFC 3986: brackets hold an IPv6 address (IPvFuture has no users), never a name or IPv4.
         try:
-            ipaddress.IPv6Address(host[1:-1] if host.endswith("]") else "")
-            return None
+            ipaddress.IPv6Address(host[1:-1])
         except ValueError:
             return "the bracketed host is not an IPv6 address"
+        return None if host.endswith("]") else "the bracketed host is not an IPv6 address"
     try:
         ipaddress.ip_address(host)
         return None
@@ -111,7 +111,7 @@ def _hostport_problem(hostport: str) -> str | None:
     if port is None and hostport.endswith(":"):
         return "the port after the colon is empty"
     bracketed = hostport.startswith("[")
-    return _hostname_problem(f"[{host}]" if bracketed or ":" in host else host)
+    return _hostname_problem(f"[{host}]" if bracketed else host)
 
 
 def validate_url(value: str, rules: FormatRules) -> Verdict:

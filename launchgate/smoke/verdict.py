@@ -74,8 +74,9 @@ def should_be_compressed(content_type: str | None, size: int, content_encoding: 
         return False
     if not any(word in content_type.lower() for word in COMPRESSIBLE):
         return False
-    encoding = (content_encoding or "").lower()
-    return not any(e in encoding for e in ("gzip", "br", "zstd", "deflate"))
+    if not content_encoding:
+        return True
+    return not any(e in content_encoding.lower() for e in ("gzip", "br", "zstd", "deflate"))
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def cors_verdict(
     in ``allowed``)."""
     if allow_origin is None:
         return None
-    credentials = (allow_credentials or "").strip().lower() == "true"
+    credentials = allow_credentials is not None and allow_credentials.strip().lower() == "true"
     value = allow_origin.strip()
     if value == "*":
         if credentials:

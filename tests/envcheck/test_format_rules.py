@@ -246,3 +246,8 @@ def test_duration_and_enum_and_json_reasons_are_exact() -> None:
         "enum: not one of the allowed values: debug, info (differs only in case)"
     )
     assert reason("[" * 100_000, "json") == "json: nested too deeply to parse"
+
+
+def test_an_unclosed_bracket_around_a_valid_address_is_still_refused() -> None:
+    """``[::12`` holds ``::1`` between its first and last character: the bracket must close."""
+    assert reason("[::12", "hostname") == "hostname: the bracketed host is not an IPv6 address"
