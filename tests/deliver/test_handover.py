@@ -180,3 +180,20 @@ def test_email_rows_take_their_own_domain_and_the_worst_finding() -> None:
         "| shop.test | high: SPF needs too many DNS lookups | medium: email.dkim-weak-key "
         "| ok | ok |"
     ) in text
+
+
+def test_a_certificate_warning_without_a_date_in_details_is_shown_not_dropped() -> None:
+    """The nightly dns report alone: its expiry warning is in the message, not in details."""
+    soon = finding(
+        "tls.expires-soon",
+        "high",
+        domain="www.shop.test",
+        check="dns",
+        message="The certificate of www.shop.test:443 expires on 2026-12-04, in 5.0 days.",
+    )
+    text = _handover(_full(), merge([("dns", report([soon], checks={"dns": "fail"}))]))
+    assert (
+        "| www.shop.test | Fly.io (Ben Ode) | high: The certificate of www.shop.test:443 "
+        "expires on 2026-12-04, in 5.0 days. |"
+    ) in text
+    assert "| api.shop.test | nobody | no expiry warning in the last check |" in text

@@ -14,9 +14,11 @@ from launchgate.deliver.handover.document import HandoverDoc, findings_of, obser
 from launchgate.deliver.risks import location_host
 from launchgate.deliver.state import SavedState, records_by_name
 from launchgate.findings import Severity
+from launchgate.overlap import CERTIFICATE_PROBLEMS
 from launchgate.report.github_summary import cell
 
 _EMAIL_AUTH = ("spf", "dkim", "dmarc", "mx")
+_EXPIRY_RULES = frozenset(r for r, problem in CERTIFICATE_PROBLEMS.items() if problem == "expiry")
 
 
 def dns_records_section(doc: HandoverDoc, data: Mapping[str, Any], state: SavedState) -> None:
@@ -97,9 +99,12 @@ def certificates_section(
     expiry: dict[str, str] = {}
     for finding in evidence.findings:
         details = finding.get("details") or {}
-        host = location_host(finding.get("location") or {})
+        host = (location_host(finding.get("location") or {}) or "").lower()
         if host and isinstance(details.get("not_after"), str):
-            expiry[host.lower()] = details["not_after"][:10]  # the ISO date
+            expiry[host] = details["not_after"][:10]  # the ISO date
+        elif host and finding["rule"] in _EXPIRY_RULES:
+            # The dns check words the date in its message only: show the warning, never "none".
+            expiry.setdefault(host, f"{finding['severity']}: {finding['message']}")
     rows = [
         [
             h,
