@@ -95,21 +95,37 @@ def main() -> None:
         print(
             f"{'round':>5} {'tool':<11} {'c':>3} {'n':>6} " + " ".join(f"{c:>8}" for c in columns)
         )
+        errors: dict[tuple[str, int], list[tuple[float, float]]] = {}
+        loads = [os.getloadavg()[0]]
         for round_ in range(1, args.rounds + 1):
             print(f"--- round {round_}: {load()}")
             for concurrency in (1, 10):
                 n = args.samples if concurrency == 1 else args.samples * 2
-                rows = [("launchgate", *launchgate_numbers(url, concurrency, n))]
-                if wrk:
-                    seconds = n * delay / 1000 / concurrency
-                    rows.append(("wrk", *wrk_numbers(url, concurrency, seconds, script)))
-                for tool, p50, p95, count in rows:
+                tools = ["launchgate", "wrk"] if wrk else ["launchgate"]
+                if round_ % 2 == 0:
+                    tools.reverse()  # neither tool always runs first (right after the other)
+                for tool in tools:
+                    if tool == "wrk":
+                        seconds = n * delay / 1000 / concurrency
+                        p50, p95, count = wrk_numbers(url, concurrency, seconds, script)
+                    else:
+                        p50, p95, count = launchgate_numbers(url, concurrency, n)
+                    errors.setdefault((tool, concurrency), []).append((p50 - delay, p95 - delay))
                     print(
                         f"{round_:>5} {tool:<11} {concurrency:>3} {count:>6} {p50:>8.2f} "
                         f"{p95:>8.2f} {p50 - delay:>+8.2f} {p95 - delay:>+8.2f}"
                     )
+            loads.append(os.getloadavg()[0])
         print(f"--- after: {load()}")
-        print("\ntargets: launchgate p50 err <= 1.5 ms at c=1, p95 err <= 3 ms at c=10")
+        print(f"\nranges over {args.rounds} rounds (1-min load {min(loads):.2f}-{max(loads):.2f}):")
+        for (tool, concurrency), pairs in sorted(errors.items()):
+            p50s, p95s = sorted(p for p, _ in pairs), sorted(p for _, p in pairs)
+            print(
+                f"  {tool:<11} c={concurrency:<3} p50 err {p50s[0]:+.2f}..{p50s[-1]:+.2f} "
+                f"(median {p50s[len(p50s) // 2]:+.2f})  p95 err {p95s[0]:+.2f}..{p95s[-1]:+.2f} "
+                f"(median {p95s[len(p95s) // 2]:+.2f})"
+            )
+        print("targets: launchgate p50 err <= 1.5 ms at c=1, p95 err <= 3 ms at c=10")
 
 
 if __name__ == "__main__":

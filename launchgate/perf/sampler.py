@@ -14,6 +14,10 @@ Measurement honesty, because a gate is only as good as its clock:
   time.**
 * while sampling, the interpreter's thread switch interval drops from 5 ms to 0.5 ms, so a
   worker whose response has arrived does not wait up to 5 ms for the GIL at concurrency > 1;
+* little Python per request, because at concurrency > 1 every worker's own work delays the
+  others' clocks (they share one GIL): each worker builds its request once and sends that same
+  request every time (~25% less CPU per request than ``client.request``), and the cyclic
+  garbage collector is paused while sampling (a collection stops every thread for milliseconds);
 * every worker warms its own connection first and all wait at a barrier, so no timed request
   pays for another's handshake or cold start; warm-up results are discarded.
 """
@@ -21,6 +25,7 @@ Measurement honesty, because a gate is only as good as its clock:
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import sys
 import threading
@@ -169,20 +174,33 @@ def _ms(start: int, end: int) -> float:
     return (end - start) / 1e6
 
 
-def timed_request(client: httpx.Client, request: RouteRequest, timeout_s: float) -> Sample:
-    """Send one request and time it from the trace events (fallback: around the call)."""
+def build(client: httpx.Client, request: RouteRequest, timeout_s: float) -> httpx.Request:
+    """The request a worker sends on every turn (a bytes body can be sent again and again)."""
+    return client.build_request(
+        request.method,
+        request.url,
+        headers=dict(request.headers),
+        content=request.body,
+        timeout=timeout_s,
+    )
+
+
+def timed_request(
+    client: httpx.Client,
+    request: RouteRequest,
+    timeout_s: float,
+    built: httpx.Request | None = None,
+) -> Sample:
+    """Send ``request`` (as ``built`` by :func:`build`, when given) and time it from the trace
+    events (fallback: around the call)."""
+    if built is None:
+        built = build(client, request, timeout_s)
     clock = _Clock()
     _current.clock = clock
+    built.extensions["trace"] = clock
     started = time.perf_counter_ns()
     try:
-        response = client.request(
-            request.method,
-            request.url,
-            headers=dict(request.headers),
-            content=request.body,
-            timeout=timeout_s,
-            extensions={"trace": clock},
-        )
+        response = client.send(built)
     except httpx.TimeoutException:
         return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, "timeout")
     except httpx.HTTPError as exc:
@@ -234,13 +252,14 @@ def measure(
     def work() -> None:
         try:
             with client_factory() as client:
+                built = build(client, request, plan.timeout_s)
                 for _ in range(warmups):
                     if cap.take():
-                        timed_request(client, request, plan.timeout_s)
+                        timed_request(client, request, plan.timeout_s, built)
                 with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait(timeout=plan.route_time_cap_s + plan.timeout_s * (warmups + 1))
                 while next_job():
-                    sample = timed_request(client, request, plan.timeout_s)
+                    sample = timed_request(client, request, plan.timeout_s, built)
                     with lock:
                         results.append(sample)
         except Exception as exc:  # a worker that cannot run must not hang the others
@@ -249,8 +268,10 @@ def measure(
                 stopped.append(f"worker failed: {type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
-    switch = sys.getswitchinterval()
+    switch, collecting = sys.getswitchinterval(), gc.isenabled()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    gc.collect()
+    gc.disable()
     try:
         for thread in threads:
             thread.start()
@@ -258,4 +279,6 @@ def measure(
             thread.join()
     finally:
         sys.setswitchinterval(switch)
+        if collecting:
+            gc.enable()
     return Measurement(samples=tuple(results), stopped=stopped[0] if stopped else None)

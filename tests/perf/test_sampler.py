@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from pytest_httpserver import HTTPServer
 
 from launchgate.perf.sampler import Plan, RequestCap, RouteRequest, measure, timed_request
 from tests.fixtures.delay_server import configure, serve
@@ -98,3 +101,31 @@ def test_a_worker_that_cannot_start_stops_cleanly(server: str) -> None:
     )
     assert m.samples == ()
     assert m.stopped == "worker failed: OSError: no sockets left"
+
+
+def test_one_built_request_is_sent_again_with_its_body(httpserver: HTTPServer) -> None:
+    # Each worker builds its request once and sends it every turn: the body must go every time.
+    httpserver.expect_request("/w", method="POST", data=b"payload").respond_with_data(status=201)
+    m = measure(
+        RouteRequest("POST", httpserver.url_for("/w"), body=b"payload", expected_status=(201,)),
+        Plan(samples=6, concurrency=2, warmup=2),
+        httpx.Client,
+        RequestCap(100),
+    )
+    assert [s.status for s in m.samples] == [201] * 6
+    assert m.errors == 0
+    assert len(httpserver.log) == 8
+
+
+def test_sampling_restores_the_collector_and_the_switch_interval(server: str) -> None:
+    before = sys.getswitchinterval()
+    request, plan = RouteRequest("GET", f"{server}/s"), Plan(samples=2, concurrency=2, warmup=0)
+    measure(request, plan, httpx.Client, RequestCap(10))
+    assert gc.isenabled()
+    assert sys.getswitchinterval() == before
+    gc.disable()
+    try:
+        measure(request, plan, httpx.Client, RequestCap(10))
+        assert not gc.isenabled()  # a caller that paused the collector keeps it paused
+    finally:
+        gc.enable()
