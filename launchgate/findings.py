@@ -175,6 +175,10 @@ class RouteMetric:
     # p95 of time to first byte and of connection setup; budgets apply to total time (p95_ms).
     ttfb_p95_ms: float | None = None
     connect_p95_ms: float | None = None
+    # The p50 budget, when the route declares one, judged like p95 with its own bounds.
+    budget_p50_ms: float | None = None
+    p50_low_ms: float | None = None
+    p50_high_ms: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

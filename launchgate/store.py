@@ -3,20 +3,62 @@
 One file per key so CI caches and artifacts can carry them between runs; writes are atomic so
 an interrupted run never leaves a half-written baseline behind, and :meth:`Store.update` holds a
 lock around read-modify-write so two runs sharing a state directory do not lose each other's data.
+
+The lock is ``flock`` on POSIX (Linux, macOS: the action's container and most CLI use) and
+``msvcrt.locking`` on Windows. On a platform with neither, :data:`LOCKING` is ``None`` and
+updates run unlocked: files are still never half-written, but two runs writing the same key at
+the same moment can lose one of their changes (the last writer wins).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+_Lock = Callable[[IO[bytes]], None]
+_lock: _Lock | None = None
+_unlock: _Lock | None = None
+LOCKING: str | None = None  # how Store.update locks on this platform (None: it cannot)
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        while True:  # LK_LOCK gives up after about 10 s; keep waiting like flock does
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+    LOCKING = "msvcrt.locking"
+else:
+    try:
+        import fcntl
+    except ImportError:  # neither POSIX nor Windows (e.g. WASI): unlocked, see above
+        pass
+    else:
+
+        def _lock(handle: IO[bytes]) -> None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+
+        def _unlock(handle: IO[bytes]) -> None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+        LOCKING = "flock"
 
 
 class Store:
@@ -50,17 +92,21 @@ class Store:
     def update(self, key: str, change: Callable[[Any], Any]) -> Any:
         """Replace the value with ``change(current)`` under an exclusive lock; return the new one.
 
-        The lock is an advisory ``flock`` on a sibling ``.<key>.lock`` file, so concurrent writers
-        (two workflows on one runner, parallel test processes) apply their changes one after the
-        other instead of the last writer silently dropping the other's.
+        The lock is advisory, on a sibling ``.<key>.lock`` file, so concurrent writers (two
+        workflows on one runner, parallel test processes) apply their changes one after the
+        other instead of the last writer silently dropping the other's. Without a lock on this
+        platform (:data:`LOCKING` is ``None``) the change is applied unlocked.
         """
         self.directory.mkdir(parents=True, exist_ok=True)
         lock_path = self.directory / f".{self._file(key).stem}.lock"
-        with open(lock_path, "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock, unlock = _lock, _unlock
+        with open(lock_path, "a+b") as handle:
+            if lock is not None:
+                lock(handle)
             try:
                 value = change(self.get(key))
                 self.put(key, value)
                 return value
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                if unlock is not None:
+                    unlock(handle)

@@ -24,8 +24,10 @@ from launchgate.perf.judge import (
     ERRORS,
     FEW_SAMPLES,
     LIKELY_OVER,
+    LIKELY_OVER_P50,
     NO_SAMPLES,
     OVER,
+    OVER_P50,
     REGRESSION,
     Observed,
     Outcome,
@@ -72,18 +74,32 @@ def _policy(section: Mapping[str, Any]) -> RegressionPolicy:
     )
 
 
-def _base_url(ctx: CheckContext) -> str | None:
-    given = ctx.param("base_url")
-    if given:
-        return str(given)
+def _where(ctx: CheckContext) -> tuple[str | None, str]:
+    """The base URL routes run against, and the environment whose history they extend.
+
+    ``--base-url`` wins for the URL; its environment is ``--environment``, else the manifest
+    environment with that base URL, else ``default``. Without ``--base-url``: the named
+    environment, else the first production environment with a base URL, else the first one.
+    """
     environments = ctx.manifest.environments
     name = ctx.param("environment")
+    given = ctx.param("base_url")
+    if given:
+        url = str(given)
+        same = [
+            e.name
+            for e in environments.values()
+            if (e.base_url or "").rstrip("/") == url.rstrip("/")
+        ]
+        return url, str(name or (same[0] if same else history.DEFAULT_ENVIRONMENT))
     if name and name in environments:
-        return environments[name].base_url
+        return environments[name].base_url, str(name)
     with_url = [e for e in environments.values() if e.base_url]
     production = [e for e in with_url if e.production]
     chosen = production[:1] or with_url[:1]
-    return chosen[0].base_url if chosen else None
+    if chosen:
+        return chosen[0].base_url, chosen[0].name
+    return None, str(name or history.DEFAULT_ENVIRONMENT)
 
 
 def client_factory(params: Mapping[str, Any], timeout_s: float) -> ClientFactory:
@@ -126,6 +142,7 @@ class _Run:
         self.good: list[tuple[str, history.RunRecord]] = []
         self.now = dt.datetime.now(dt.UTC)
         self.commit = ctx.param("commit") or os.environ.get("GITHUB_SHA") or None
+        self.base_url, self.environment = _where(ctx)
 
     def _observe(self, target: Target) -> tuple[Observed | None, Finding | None]:
         plan = self.plan
@@ -142,7 +159,7 @@ class _Run:
 
     def route(self, target: Target) -> None:
         base, _count = history.baseline(
-            self.ctx.store, target.name, target.request.url, self.min_runs
+            self.ctx.store, target.name, self.environment, self.min_runs
         )
         obs, failed = self._observe(target)
         outcome = (
@@ -175,11 +192,15 @@ class _Run:
         self.outcomes.append(outcome)
         self.findings.extend(outcome.findings)
         if not outcome.suspected:
-            record = history.record(target.request.url, obs.samples, self.commit, self.now)
+            record = history.record(
+                target.request.url, obs.samples, self.commit, self.now, self.environment
+            )
             self.good.append((target.name, record))
 
     def k6_route(self, k6: K6Route, budget: Budget, failed: int | None, total: int | None) -> None:
-        base, _count = history.baseline(self.ctx.store, k6.route, "k6", self.min_runs)
+        base, _count = history.baseline(
+            self.ctx.store, k6.route, self.environment, self.min_runs, from_k6=True
+        )
         obs = Observed(
             route=k6.route,
             url=None,
@@ -197,7 +218,9 @@ class _Run:
         self.findings.extend(outcome.findings)
         if not outcome.suspected:
             stamp = self.now.isoformat(timespec="seconds")
-            record = history.RunRecord("k6", self.commit, stamp, round(k6.p95, 2), ())
+            record = history.RunRecord(
+                history.K6_URL, self.commit, stamp, round(k6.p95, 2), (), self.environment
+            )
             self.good.append((k6.route, record))
 
 
@@ -255,7 +278,7 @@ def run_perf(ctx: CheckContext, factory: ClientFactory | None = None) -> CheckRe
         targets = targets_from(
             routes,
             list(ctx.param("urls", ())),
-            _base_url(ctx),
+            run.base_url,
             ctx.masker,
             float(budget_p95) if budget_p95 is not None else None,
         )
@@ -289,12 +312,24 @@ def _rules(_manifest: Manifest) -> list[RuleInfo]:
             "p95 is over the budget at the point estimate only.",
         ),
         RuleInfo(
+            OVER_P50,
+            "p50 over budget",
+            "Even the 95% lower bound of p50 is over the route's declared p50 budget.",
+        ),
+        RuleInfo(
+            LIKELY_OVER_P50,
+            "p50 likely over budget",
+            "p50 is over the route's declared p50 budget at the point estimate only.",
+        ),
+        RuleInfo(
             REGRESSION,
             "slower than the last good runs",
             "Rank test, p95 ratio and p95 increase all say slower.",
         ),
         RuleInfo(
-            ERRORS, "error rate", "More requests failed than the error-rate threshold allows."
+            ERRORS,
+            "error rate",
+            "More requests failed than the error-rate threshold allows (at the route's severity).",
         ),
         RuleInfo(NO_SAMPLES, "no latency samples", "Nothing was measured; never a pass."),
         RuleInfo(FEW_SAMPLES, "few samples", "Fewer than 60 samples cannot bound p95 at 95%."),

@@ -5,7 +5,11 @@ state directory, so an Actions cache carries it from run to run. Only passing ru
 (a regression must never become the next baseline). Each run keeps at most ``SAMPLES_KEPT``
 evenly spaced order statistics of its samples, rounded to 0.01 ms, plus commit and time: enough
 for rank tests, small enough (a few kB per route) for a cache. A k6 import has no samples: its
-record keeps p95 only (URL ``k6``).
+record keeps p95 only (URL ``k6``), and k6 runs and launchgate's own are never mixed in a baseline.
+
+Runs are keyed by **route name and environment** (the manifest environment the run measured, or
+``default``), not by URL: a preview deployment on a new URL for every pull request still compares
+with the previews before it, while production keeps its own baseline. The URL is kept for reading.
 
 The baseline uses several runs, never one: its p95 is the median of the runs' p95s (one odd run
 cannot move it) and the rank tests compare against the runs' pooled samples.
@@ -24,6 +28,8 @@ from launchgate.store import Store
 
 KEY = "perf-history"
 FORMAT = 1
+DEFAULT_ENVIRONMENT = "default"
+K6_URL = "k6"
 SAMPLES_KEPT = 120
 DEFAULT_RUNS_KEPT = 5
 DEFAULT_MIN_RUNS = 3
@@ -33,16 +39,18 @@ MAX_AGE = dt.timedelta(days=90)
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One good run of one route."""
+    """One good run of one route in one environment."""
 
     url: str
     commit: str | None
     time: str
     p95_ms: float
     samples: tuple[float, ...]
+    environment: str = DEFAULT_ENVIRONMENT
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "environment": self.environment,
             "url": self.url,
             "commit": self.commit,
             "time": self.time,
@@ -70,7 +78,9 @@ class RunRecord:
         except ValueError:
             return None
         commit = raw.get("commit")
+        environment = raw.get("environment")
         return cls(
+            environment=environment if isinstance(environment, str) else DEFAULT_ENVIRONMENT,
             url=raw["url"],
             commit=commit if isinstance(commit, str) else None,
             time=raw["time"],
@@ -79,11 +89,18 @@ class RunRecord:
         )
 
 
-def record(url: str, samples: Sequence[float], commit: str | None, when: dt.datetime) -> RunRecord:
+def record(
+    url: str,
+    samples: Sequence[float],
+    commit: str | None,
+    when: dt.datetime,
+    environment: str = DEFAULT_ENVIRONMENT,
+) -> RunRecord:
     """A compact record of a run's samples (see the module docstring)."""
     ordered = sorted(samples)
     kept = tuple(round(v, 2) for v in downsample(ordered, SAMPLES_KEPT))
     return RunRecord(
+        environment=environment,
         url=url,
         commit=commit,
         time=when.astimezone(dt.UTC).isoformat(timespec="seconds"),
@@ -100,6 +117,7 @@ class Baseline:
     p95_ms: float
     samples: tuple[float, ...]
     commits: tuple[str | None, ...]
+    environment: str = DEFAULT_ENVIRONMENT
 
 
 def _runs(document: Any, route: str) -> list[RunRecord]:
@@ -113,13 +131,22 @@ def _runs(document: Any, route: str) -> list[RunRecord]:
 
 
 def baseline(
-    store: Store, route: str, url: str, min_runs: int = DEFAULT_MIN_RUNS
+    store: Store,
+    route: str,
+    environment: str,
+    min_runs: int = DEFAULT_MIN_RUNS,
+    from_k6: bool = False,
 ) -> tuple[Baseline | None, int]:
-    """The baseline for a route measured at ``url`` and the number of usable runs.
+    """The baseline for a route in an environment and the number of usable runs.
 
-    None until ``min_runs`` good runs against the same URL are stored.
+    None until ``min_runs`` good runs of the route in that environment (and from the same engine:
+    k6 or launchgate) are stored, whatever URLs they measured.
     """
-    runs = [r for r in _runs(store.get(KEY), route) if r.url == url]
+    runs = [
+        r
+        for r in _runs(store.get(KEY), route)
+        if r.environment == environment and (r.url == K6_URL) == from_k6
+    ]
     if len(runs) < max(1, min_runs):
         return None, len(runs)
     pooled = tuple(v for r in runs for v in r.samples)
@@ -129,6 +156,7 @@ def baseline(
             p95_ms=statistics.median(r.p95_ms for r in runs),
             samples=pooled,
             commits=tuple(r.commit for r in runs),
+            environment=environment,
         ),
         len(runs),
     )
@@ -141,8 +169,9 @@ def prune(
     max_routes: int = MAX_ROUTES,
     max_age: dt.timedelta = MAX_AGE,
 ) -> dict[str, Any]:
-    """Keep the newest ``runs_kept`` valid runs per route, drop runs older than ``max_age`` and
-    keep the ``max_routes`` most recently measured routes. Malformed entries disappear."""
+    """Keep the newest ``runs_kept`` valid runs per route, environment and engine (launchgate or
+    k6: separate baselines), drop runs older than ``max_age`` and keep the ``max_routes`` most
+    recently measured routes. Malformed entries disappear."""
     oldest = (now - max_age).astimezone(dt.UTC).isoformat(timespec="seconds")
     routes: dict[str, list[RunRecord]] = {}
     raw_routes = document.get("routes") if isinstance(document, Mapping) else None
@@ -150,9 +179,13 @@ def prune(
     for name in names:
         if not isinstance(name, str):
             continue
-        kept = sorted((r for r in _runs(document, name) if r.time >= oldest), key=lambda r: r.time)
+        fresh = sorted((r for r in _runs(document, name) if r.time >= oldest), key=lambda r: r.time)
+        series: dict[tuple[str, bool], list[RunRecord]] = {}
+        for run in fresh:  # oldest first
+            series.setdefault((run.environment, run.url == K6_URL), []).append(run)
+        kept = [run for runs in series.values() for run in runs[-runs_kept:]]
         if kept:
-            routes[name] = kept[-runs_kept:]
+            routes[name] = sorted(kept, key=lambda r: (r.time, r.environment))
     newest_first = sorted(routes, key=lambda n: routes[n][-1].time, reverse=True)[:max_routes]
     return {
         "format": FORMAT,

@@ -28,6 +28,8 @@ from launchgate.perf.verdict import (
 CHECK = "perf"
 OVER = "perf.over-budget"
 LIKELY_OVER = "perf.likely-over-budget"
+OVER_P50 = "perf.p50-over-budget"
+LIKELY_OVER_P50 = "perf.p50-likely-over-budget"
 REGRESSION = "perf.regression"
 ERRORS = "perf.error-rate"
 NO_SAMPLES = "perf.no-samples"
@@ -56,6 +58,9 @@ class Observed:
     # budgets judge total time.
     ttfb_p95: float | None = None
     connect_p95: float | None = None
+    # Bounds of p50, for a p50 budget (None: not bounded, e.g. a k6 import).
+    p50_low: float | None = None
+    p50_high: float | None = None
 
     @classmethod
     def from_measurement(cls, route: str, url: str, m: Measurement) -> Observed | None:
@@ -79,6 +84,8 @@ class Observed:
             stopped=m.stopped,
             ttfb_p95=quantile(ttfbs, 0.95) if ttfbs else None,
             connect_p95=quantile(connects, 0.95) if connects else None,
+            p50_low=s.p50_low,
+            p50_high=s.p50_high,
         )
 
 
@@ -107,30 +114,68 @@ def _finding(
     )
 
 
-def _interval(obs: Observed) -> str:
-    low = "?" if obs.p95_low is None else f"{obs.p95_low:.1f}"
-    high = "unbounded" if obs.p95_high is None else f"{obs.p95_high:.1f}"
-    return f"95% bounds {low} to {high} ms"
+def _interval(low: float | None, high: float | None) -> str:
+    low_text = "?" if low is None else f"{low:.1f}"
+    high_text = "unbounded" if high is None else f"{high:.1f}"
+    return f"95% bounds {low_text} to {high_text} ms"
 
 
-def _budget_findings(obs: Observed, budget: Budget) -> tuple[BudgetVerdict, list[Finding]]:
-    verdict = budget_verdict(obs.p95, obs.p95_low, budget.p95_ms)
-    over_by = obs.p95 - budget.p95_ms
+@dataclass(frozen=True)
+class _Quantile:
+    """One budgeted quantile of a route: its estimate, bounds, budget and rule ids."""
+
+    name: str
+    point: float
+    low: float | None
+    high: float | None
+    budget_ms: float
+    over: str
+    likely: str
+
+
+def _budgeted(obs: Observed, budget: Budget) -> list[_Quantile]:
+    """p95 always (declared or the launch default); p50 when the route declares a p50 budget."""
+    judged = [
+        _Quantile("p95", obs.p95, obs.p95_low, obs.p95_high, budget.p95_ms, OVER, LIKELY_OVER)
+    ]
+    if budget.p50_ms is not None:
+        judged.append(
+            _Quantile(
+                "p50", obs.p50, obs.p50_low, obs.p50_high, budget.p50_ms, OVER_P50, LIKELY_OVER_P50
+            )
+        )
+    return judged
+
+
+def _budget_findings(obs: Observed, budget: Budget) -> tuple[list[str], list[Finding]]:
+    """Verdict words and findings for every budgeted quantile (p95 first)."""
+    words: list[str] = []
+    findings: list[Finding] = []
     fix = "Profile the route (queries, N+1, cold caches) or agree on a larger budget."
-    if verdict is BudgetVerdict.OVER:
-        message = (
-            f"p95 {obs.p95:.1f} ms over the {budget.describe()} budget by {over_by:.1f} ms; "
-            f"even the lower bound is over ({_interval(obs)}, {obs.count} samples)."
-        )
-        return verdict, [_finding(OVER, budget.severity, obs, "over budget", message, fix)]
-    if verdict is BudgetVerdict.LIKELY_OVER:
-        message = (
-            f"p95 {obs.p95:.1f} ms is over the {budget.describe()} budget, but within the "
-            f"uncertainty of {obs.count} samples ({_interval(obs)}): likely, not proven."
-        )
-        severity = likely_severity(budget.severity)
-        return verdict, [_finding(LIKELY_OVER, severity, obs, "likely over budget", message, fix)]
-    return verdict, []
+    for q in _budgeted(obs, budget):
+        verdict = budget_verdict(q.point, q.low, q.budget_ms)
+        limit = f"{q.budget_ms:g} ms" if q.name == "p50" else budget.describe()
+        bounds = f"{_interval(q.low, q.high)}, {obs.count} samples"
+        prefix = "" if q.name == "p95" else "p50 "
+        if verdict is BudgetVerdict.OVER:
+            message = (
+                f"{q.name} {q.point:.1f} ms over the {limit} {q.name} budget by "
+                f"{q.point - q.budget_ms:.1f} ms; even the lower bound is over ({bounds})."
+            )
+            findings.append(
+                _finding(q.over, budget.severity, obs, f"{prefix}over budget", message, fix)
+            )
+        elif verdict is BudgetVerdict.LIKELY_OVER:
+            message = (
+                f"{q.name} {q.point:.1f} ms is over the {limit} {q.name} budget, but within the "
+                f"uncertainty of {obs.count} samples ({bounds}): likely, not proven."
+            )
+            severity = likely_severity(budget.severity)
+            title = f"{prefix}likely over budget"
+            findings.append(_finding(q.likely, severity, obs, title, message, fix))
+        if verdict is not BudgetVerdict.WITHIN:
+            words.append(prefix + verdict.value)
+    return words, findings
 
 
 def _regression(
@@ -151,7 +196,7 @@ def _regression(
     message = (
         f"p95 {obs.p95:.1f} ms is {ratio:.2f}x the baseline {baseline.p95_ms:.1f} ms "
         f"(+{delta:.1f} ms; limits {policy.max_ratio:g}x and +{policy.min_delta_ms:g} ms) over "
-        f"the last {baseline.runs} good runs; {evidence}."
+        f"the last {baseline.runs} good runs in environment {baseline.environment}; {evidence}."
     )
     fix = "Compare with the commits of the baseline runs; revert or fix the slowdown."
     return _finding(REGRESSION, severity, obs, "slower than the last good runs", message, fix)
@@ -165,9 +210,8 @@ def judge(
     error_threshold: float,
 ) -> Outcome:
     """Findings, metric row and verdict word for one measured route."""
-    verdict, findings = _budget_findings(obs, budget)
-    words = [] if verdict is BudgetVerdict.WITHIN else [verdict.value]
-    suspected = verdict is BudgetVerdict.OVER
+    words, findings = _budget_findings(obs, budget)
+    suspected = any(f.rule in (OVER, OVER_P50) for f in findings)
     if baseline is not None:
         regression = _regression(obs, baseline, policy, budget.severity)
         if regression is not None:
@@ -180,7 +224,8 @@ def judge(
             f"threshold {error_threshold:.0%}). Failed requests are not latency samples."
         )
         fix = "Check the route's logs for the failing requests before trusting its latency."
-        findings.append(_finding(ERRORS, Severity.HIGH, obs, "error rate", message, fix))
+        # At the route's severity (budget.severity, default high), like its other failures.
+        findings.append(_finding(ERRORS, budget.severity, obs, "error rate", message, fix))
         words.append("errors")
         suspected = True
     notes = []
@@ -207,6 +252,9 @@ def judge(
         verdict=", ".join(words) or "ok",
         ttfb_p95_ms=None if obs.ttfb_p95 is None else round(obs.ttfb_p95, 2),
         connect_p95_ms=None if obs.connect_p95 is None else round(obs.connect_p95, 2),
+        budget_p50_ms=budget.p50_ms,
+        p50_low_ms=None if obs.p50_low is None else round(obs.p50_low, 2),
+        p50_high_ms=None if obs.p50_high is None else round(obs.p50_high, 2),
     )
     return Outcome(
         verdict=metric.verdict or "ok",

@@ -131,7 +131,7 @@ def min_samples_for_upper_bound(p: float = 0.95, confidence: float = 0.95) -> in
 
 @dataclass(frozen=True)
 class Summary:
-    """The quantiles a report shows, with bounds for p95. All in milliseconds."""
+    """The quantiles a report shows, with bounds for p95 and p50. All in milliseconds."""
 
     count: int
     p50: float
@@ -141,13 +141,16 @@ class Summary:
     max: float
     p95_low: float | None
     p95_high: float | None
+    p50_low: float | None = None
+    p50_high: float | None = None
 
 
 def summarize(samples: Sequence[float], confidence: float = 0.95) -> Summary:
-    """Quantiles (type 7) and p95 bounds of a non-empty sample."""
+    """Quantiles (type 7) and p95 and p50 bounds of a non-empty sample."""
     ordered = sorted(samples)
     values = {name: quantile(ordered, p) for name, p in QUANTILES}
     bounds = quantile_bounds(ordered, 0.95, confidence)
+    median = quantile_bounds(ordered, 0.50, confidence)
     return Summary(
         count=len(ordered),
         p50=values["p50"],
@@ -157,6 +160,8 @@ def summarize(samples: Sequence[float], confidence: float = 0.95) -> Summary:
         max=values["max"],
         p95_low=bounds.low,
         p95_high=bounds.high,
+        p50_low=median.low,
+        p50_high=median.high,
     )
 
 

@@ -118,7 +118,9 @@ def _manifest_target(
 
 
 def url_name(url: str) -> str:
-    """A stable route name for an ad hoc URL: host and path (the history key)."""
+    """A stable route name for an ad hoc URL: host and path (with the environment, the history
+    key). A path given with ``--base-url`` is named by the path alone, so the same path on
+    another preview URL extends the same history."""
     parts = urlsplit(url)
     return f"{parts.netloc}{parts.path or '/'}"
 
@@ -133,14 +135,16 @@ def targets_from(
     """Ad hoc URLs when given (each a read route), else the manifest's routes."""
     if urls:
         timed = []
-        for url in urls:
-            if not url.startswith(("http://", "https://")):
+        for given in urls:
+            url, name = given, url_name(given)
+            if not given.startswith(("http://", "https://")):
                 if not base_url:
-                    raise CheckError(f"{url!r} is not an http(s) URL and no --base-url was given")
-                url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+                    raise CheckError(f"{given!r} is not an http(s) URL and no --base-url was given")
+                url = urljoin(base_url.rstrip("/") + "/", given.lstrip("/"))
+                name = "/" + given.lstrip("/")
             timed.append(
                 Target(
-                    name=url_name(url),
+                    name=name,
                     kind="read",
                     request=RouteRequest("GET", url),
                     budget=budget_for("read", budget_p95),

@@ -50,7 +50,9 @@ def budget_for(
     p50_ms: float | None = None,
     severity: Severity = Severity.HIGH,
 ) -> Budget:
-    """The declared budget, or the launch default for the route's kind (read or write)."""
+    """The declared budget, or the launch default for the route's kind (read or write). A p50
+    budget has no default: it is judged only when declared."""
+    p50_ms = None if p50_ms is None else float(p50_ms)
     if p95_ms is not None:
         return Budget(p95_ms=float(p95_ms), p50_ms=p50_ms, default=False, severity=severity)
     default = DEFAULT_BUDGET_P95_MS["write" if kind == "write" else "read"]

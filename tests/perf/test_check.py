@@ -159,7 +159,8 @@ def test_ad_hoc_urls_and_caps(server: str, tmp_path: Path) -> None:
         params={"urls": ["/u"], "base_url": server, "budget_p95": 250, "samples": 60},
         perf=", max_requests: 30",
     )
-    assert result.routes[0].route.endswith("/u")
+    # a path is named by the path: the same path on another base URL extends one history
+    assert result.routes[0].route == "/u"
     assert result.routes[0].budget_p95_ms == 250
     assert result.routes[0].samples < 30
     note = next(f for f in result.findings if f.rule == "perf.few-samples")
@@ -171,3 +172,37 @@ def test_a_path_without_a_base_url_is_a_clear_error(tmp_path: Path) -> None:
     ctx = CheckContext(root=tmp_path, manifest=manifest, store=Store(tmp_path))
     with pytest.raises(CheckError, match="no base URL"):
         run_perf(ctx)
+
+
+def test_a_p50_budget_is_judged_and_confirmed(server: str, tmp_path: Path) -> None:
+    configure(server, {"/m": {"delay_ms": 20}})
+    routes = "  - {name: m, path: /m, budget: {p95_ms: 1000, p50_ms: 5, severity: medium}}\n"
+    result = _run(tmp_path, server, routes)
+    assert [(f.rule, f.severity) for f in result.findings] == [
+        ("perf.p50-over-budget", Severity.MEDIUM)
+    ]
+    metric = result.routes[0]
+    assert metric.verdict == "p50 over budget"
+    assert metric.budget_p50_ms == 5
+    assert metric.p50_low_ms is not None and metric.p50_low_ms > 5
+    assert not Store(tmp_path / "state").get(history.KEY)  # a failing run is no baseline
+
+
+def test_the_baseline_follows_the_environment_not_its_url(server: str, tmp_path: Path) -> None:
+    configure(server, {"/k": {"delay_ms": 5}, "/v2/k": {"delay_ms": 5}})
+    routes = "  - {name: k, path: /k}\n"
+    for _ in range(3):
+        assert _rules(_run(tmp_path, server, routes)) == []
+    # the same environment moved to a new base URL keeps comparing with its good runs
+    moved = {"base_url": f"{server}/v2/", "environment": "production"}
+    assert _run(tmp_path, server, routes, moved).routes[0].baseline_p95_ms is not None
+    # a preview environment starts its own baseline; without a name, a new URL is "default"
+    preview = {"base_url": f"{server}/v2/", "environment": "preview"}
+    assert _run(tmp_path, server, routes, preview).routes[0].baseline_p95_ms is None
+    unnamed = _run(tmp_path, server, routes, {"base_url": f"{server}/v2/"})
+    assert unnamed.routes[0].baseline_p95_ms is None
+    # given the production base URL without a name, it is production's history
+    same = _run(tmp_path, server, routes, {"base_url": server})
+    assert same.routes[0].baseline_p95_ms is not None
+    stored = Store(tmp_path / "state").get(history.KEY)["routes"]["k"]
+    assert sorted({r["environment"] for r in stored}) == ["default", "preview", "production"]
