@@ -2,7 +2,8 @@
 
 The same judge serves launchgate's own samples and a k6 summary: with samples, bounds and rank
 tests come from them; from k6 (statistics only) the p95 lower bound is k6's p90 when the sample
-count makes that conservative, and the rank test is replaced by a large-sample condition.
+count makes that conservative, and the rank test is replaced by a large-sample condition. k6
+gives no bounds for p50, so from k6 a p50 budget can only be "likely over", never "over".
 """
 
 from __future__ import annotations
