@@ -109,6 +109,20 @@ def test_summary_is_ordered(values: list[float]) -> None:
         assert s.p95_low is not None
         assert s.p95_low <= s.p95_high
     assert (s.p95_high is None) == (len(values) < 59)
+    if s.p50_low is not None and s.p50_high is not None:
+        assert s.p50_low <= s.p50 <= s.p50_high
+
+
+def test_summary_bounds_p50_from_its_own_order_statistics() -> None:
+    s = stats.summarize([100.0 + i for i in range(60)])
+    # P(B <= 23) < 0.05 <= P(B <= 24) for B ~ Binomial(60, 0.5): ranks 24 and 37
+    assert (s.p50_low, s.p50_high) == (123.0, 136.0)
+    assert (s.p95_low, s.p95_high) == (153.0, 159.0)
+    # the minimum bounds the median from below with 1 - 0.5**n: 0.969 for 5 samples, 0.9375 for 4
+    five = stats.summarize([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert (five.p50_low, five.p50_high) == (1.0, 5.0)
+    four = stats.summarize([1.0, 2.0, 3.0, 4.0])
+    assert (four.p50_low, four.p50_high) == (None, None)
 
 
 def test_midranks_share_ties() -> None:
