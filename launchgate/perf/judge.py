@@ -155,12 +155,12 @@ def _budget_findings(obs: Observed, budget: Budget) -> tuple[list[str], list[Fin
     fix = "Profile the route (queries, N+1, cold caches) or agree on a larger budget."
     for q in _budgeted(obs, budget):
         verdict = budget_verdict(q.point, q.low, q.budget_ms)
-        limit = f"{q.budget_ms:g} ms" if q.name == "p50" else budget.describe()
+        limit = budget.describe() if q.name == "p95" else f"{q.budget_ms:g} ms {q.name}"
         bounds = f"{_interval(q.low, q.high)}, {obs.count} samples"
         prefix = "" if q.name == "p95" else "p50 "
         if verdict is BudgetVerdict.OVER:
             message = (
-                f"{q.name} {q.point:.1f} ms over the {limit} {q.name} budget by "
+                f"{q.name} {q.point:.1f} ms over the {limit} budget by "
                 f"{q.point - q.budget_ms:.1f} ms; even the lower bound is over ({bounds})."
             )
             findings.append(
@@ -168,7 +168,7 @@ def _budget_findings(obs: Observed, budget: Budget) -> tuple[list[str], list[Fin
             )
         elif verdict is BudgetVerdict.LIKELY_OVER:
             message = (
-                f"{q.name} {q.point:.1f} ms is over the {limit} {q.name} budget, but within the "
+                f"{q.name} {q.point:.1f} ms is over the {limit} budget, but within the "
                 f"uncertainty of {obs.count} samples ({bounds}): likely, not proven."
             )
             severity = likely_severity(budget.severity)
