@@ -90,8 +90,12 @@ _TABLE: dict[str, tuple[Severity, str, str]] = {
         "Keep either the null MX (0 .) alone or real MX hosts."),
     "email.mta-sts-missing": (L, "No MTA-STS policy: mail to you can be downgraded to plain text",
         "Publish _mta-sts.<domain> TXT 'v=STSv1; id=...' and the policy file."),
+    "email.mta-sts-invalid": (M, "MTA-STS record is invalid or doubled: senders ignore it",
+        "Publish exactly one _mta-sts.<domain> TXT 'v=STSv1; id=<1-32 letters and digits>'."),
     "email.tls-rpt-missing": (L, "No TLS-RPT address: you do not hear about TLS failures",
         "Publish _smtp._tls.<domain> TXT 'v=TLSRPTv1; rua=mailto:...'."),
+    "email.tls-rpt-invalid": (M, "TLS-RPT record is invalid or doubled: senders ignore it",
+        "Publish exactly one _smtp._tls.<domain> TXT 'v=TLSRPTv1; rua=mailto:...' (or https:)."),
     "tls.expired": (B, "Certificate expired", "Renew the certificate now."),
     "tls.expires-soon": (L, "Certificate expires soon",
         "Renew the certificate, and check that automatic renewal works."),
@@ -102,6 +106,8 @@ _TABLE: dict[str, tuple[Severity, str, str]] = {
 }  # fmt: skip
 
 ALL_RULES = tuple(_TABLE)
+# Messages quote records, and a hostile zone serves 64 KB of them: a finding stays readable.
+MAX_MESSAGE = 1000
 
 
 def rule_infos() -> list[RuleInfo]:
@@ -126,7 +132,15 @@ def issue(
         severity=severity or default,
         subject=subject,
         title=f"{subject}: {title or default_title}",
-        message=message,
+        message=bounded(message),
         remediation=remediation,
         key=key,
     )
+
+
+def bounded(message: str) -> str:
+    """``message`` cut to MAX_MESSAGE characters, saying how much was left out."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    cut = len(message) - MAX_MESSAGE
+    return f"{message[:MAX_MESSAGE]}… ({cut:,} more characters not shown)"

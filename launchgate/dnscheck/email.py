@@ -120,8 +120,9 @@ def _walk_issues(out: Outcome, domain: str, walk: SpfWalk, policy: EmailPolicy) 
         out.add(issue("email.spf-ptr", domain, f"The SPF record of {where} uses ptr.", key=where))
     for wanted in policy.includes:
         target = normalize_name(wanted.split(":", 1)[1] if ":" in wanted else wanted)
-        # A failed lookup anywhere in the walk may hide the include below it: not judged then.
-        if target not in walk.included and not walk.failures:
+        # A failed lookup, or the part of a huge tree not walked, may hide the include below
+        # it: not judged then.
+        if target not in walk.included and not walk.failures and not walk.capped:
             out.add(
                 issue(
                     "email.spf-include-missing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver
+from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, without_loop
 from launchgate.findings import Severity
 
 
@@ -35,10 +35,16 @@ class Outcome:
         self.failures.extend(other.failures)
 
 
-async def ask(resolver: Resolver, out: Outcome, name: str, rdtype: str) -> Answer | None:
-    """The answer, or None with the failure recorded in ``out`` (the caller judges nothing)."""
+async def ask(
+    resolver: Resolver, out: Outcome, name: str, rdtype: str, loops: bool = False
+) -> Answer | None:
+    """The answer, or None with the failure recorded in ``out`` (the caller judges nothing).
+
+    A CNAME loop is such a failure unless the caller judges loops itself (``loops``).
+    """
     try:
-        return await resolver.query(name, rdtype)
+        answer = await resolver.query(name, rdtype)
+        return answer if loops else without_loop(answer)
     except LookupFailed as failure:
         out.failures.append(failure)
         return None

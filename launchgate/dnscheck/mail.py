@@ -7,7 +7,14 @@ import asyncio
 from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.dkim import key_verdict, parse_dkim
 from launchgate.dnscheck.issues import Outcome, ask
-from launchgate.dnscheck.resolver import Resolver
+from launchgate.dnscheck.resolver import Answer, Resolver
+from launchgate.dnscheck.transport import (
+    STS_VERSION,
+    TLSRPT_VERSION,
+    candidates,
+    sts_error,
+    tlsrpt_error,
+)
 
 
 async def check_dkim(resolver: Resolver, domain: str, selector: str) -> Outcome:
@@ -150,8 +157,29 @@ async def _transport_security(resolver: Resolver, domain: str) -> Outcome:
         ask(resolver, out, f"_mta-sts.{domain}", "TXT"),
         ask(resolver, out, f"_smtp._tls.{domain}", "TXT"),
     )
-    if sts is not None and not any(r.startswith("v=STSv1") for r in sts.records):
-        out.add(issue("email.mta-sts-missing", domain, f"No _mta-sts.{domain} TXT v=STSv1."))
-    if rpt is not None and not any(r.startswith("v=TLSRPTv1") for r in rpt.records):
-        out.add(issue("email.tls-rpt-missing", domain, f"No _smtp._tls.{domain} TXT v=TLSRPTv1."))
+    if sts is not None:
+        _transport_record(out, domain, f"_mta-sts.{domain}", sts, "mta-sts")
+    if rpt is not None:
+        _transport_record(out, domain, f"_smtp._tls.{domain}", rpt, "tls-rpt")
     return out
+
+
+_TRANSPORT = {"mta-sts": (STS_VERSION, sts_error), "tls-rpt": (TLSRPT_VERSION, tlsrpt_error)}
+
+
+def _transport_record(out: Outcome, domain: str, name: str, answer: Answer, kind: str) -> None:
+    """Exactly one valid record, or the senders ignore it (RFC 8461 3.1, RFC 8460 3)."""
+    version, error_of = _TRANSPORT[kind]
+    found = candidates(answer.records, version)
+    if not found:
+        out.add(issue(f"email.{kind}-missing", domain, f"No {name} TXT {version}."))
+        return
+    problem = f"{len(found)} {version} records" if len(found) > 1 else error_of(found[0])
+    if problem is not None:
+        out.add(
+            issue(
+                f"email.{kind}-invalid",
+                domain,
+                f"{name} is invalid ({problem}); senders act as if there were none.",
+            )
+        )

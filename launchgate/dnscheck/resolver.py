@@ -3,7 +3,8 @@
 Every lookup is an ``asyncio`` task, memoized per (name, type), so a run issues each question
 once and all of them at the same time. A question goes to the configured nameservers in turn
 (each tried twice); a truncated UDP answer is retried over TCP. NOERROR and NXDOMAIN are answers.
-SERVFAIL, REFUSED, timeouts, network errors and malformed replies raise :class:`LookupFailed`
+SERVFAIL, REFUSED, timeouts, network errors, a TCP answer still truncated, a TCP connection closed
+before the answer and malformed replies raise :class:`LookupFailed`
 with the reason: the callers turn that into "could not check", never into "record missing".
 
 CNAMEs are followed by the resolver itself, so the same code works against a recursive resolver
@@ -113,6 +114,15 @@ class Answer:
         return self.chain[-1] if self.chain else self.name
 
 
+def without_loop(answer: Answer) -> Answer:
+    """The answer, or LookupFailed when its CNAME chain loops: a resolver answers SERVFAIL
+    there, so nothing (neither "missing" nor a record) can be judged from it."""
+    if answer.status == "cname-loop":
+        path = " -> ".join((answer.name, *answer.chain))
+        raise LookupFailed(answer.name, answer.rdtype, f"its CNAME chain loops ({path})")
+    return answer
+
+
 def normalize_name(name: str) -> str:
     return name.strip().rstrip(".").lower()
 
@@ -165,6 +175,8 @@ class Resolver:
                 target = record_text(link[0])
                 if target in seen:
                     return Answer(name, rdtype, "cname-loop", chain=(*chain, target))
+                if len(chain) == MAX_CHAIN:  # one reply can carry a chain of any length
+                    raise LookupFailed(name, rdtype, f"CNAME chain longer than {MAX_CHAIN} names")
                 chain.append(target)
                 seen.add(target)
                 current = target
@@ -206,6 +218,8 @@ class Resolver:
             )
         except dns.exception.Timeout:
             return f"no answer from {server} within {round(self.timeout_s * 1000)} ms"
+        except EOFError:  # asyncio's IncompleteReadError: the TCP stream ended mid-answer
+            return f"{server} closed the TCP connection before answering"
         except OSError as exc:
             return f"network error talking to {server} ({exc.strerror or exc})"
         except dns.exception.DNSException as exc:
@@ -213,6 +227,8 @@ class Resolver:
         except ValueError as exc:  # dnspython raises it for some undecodable replies
             return f"malformed answer from {server} ({exc})"
         rcode = reply.rcode()
+        if reply.flags & dns.flags.TC:  # a cut answer over TCP: its records cannot be trusted
+            return f"{server} sent a truncated answer even over TCP"
         if rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             return reply
         return f"{server} answered {dns.rcode.to_text(rcode)}"

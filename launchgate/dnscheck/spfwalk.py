@@ -8,7 +8,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, normalize_name
+from launchgate.dnscheck.resolver import (
+    Answer,
+    LookupFailed,
+    Resolver,
+    normalize_name,
+    without_loop,
+)
 from launchgate.dnscheck.spf import SpfRecord, Term, has_macro, is_spf, parse_spf
 
 LOOKUP_LIMIT = 10
@@ -23,7 +29,7 @@ class SpfWalk:
 
     lookups: int = 0
     void_lookups: int = 0
-    included: set[str] = field(default_factory=set)  # every include/redirect target reached
+    included: set[str] = field(default_factory=set)  # include/redirect targets of records read
     problems: list[str] = field(default_factory=list)  # permerrors below the top record
     loops: list[str] = field(default_factory=list)
     ptr_in: list[str] = field(default_factory=list)
@@ -53,20 +59,25 @@ class _Walker:
 
     async def ask(self, name: str, rdtype: str) -> Answer | None:
         try:
-            return await self.resolver.query(name, rdtype)
+            return without_loop(await self.resolver.query(name, rdtype))
         except LookupFailed as failure:
             self.walk.failures.append(failure)
             return None
 
     async def visit(self, domain: str, record: SpfRecord, stack: tuple[str, ...]) -> None:
+        """Count every lookup term of ``record``; resolve only as many as WALK_CAP leaves, so a
+        record of thousands of terms (a 64 KB TXT) costs a bounded number of questions."""
         if any(t.name == "ptr" for t in record.mechanisms):
             self.walk.ptr_in.append(domain)
         terms = record.lookup_terms
-        if self.walk.lookups > WALK_CAP:
-            self.walk.capped = True
-            return
+        self.walk.included.update(
+            _target(t, domain) for t in terms if t.name in ("include", "redirect")
+        )
+        budget = max(0, WALK_CAP - self.walk.lookups)
         self.walk.lookups += len(terms)
-        await asyncio.gather(*(self.term(domain, t, stack) for t in terms))
+        if len(terms) > budget:
+            self.walk.capped = True
+        await asyncio.gather(*(self.term(domain, t, stack) for t in terms[:budget]))
 
     async def term(self, domain: str, term: Term, stack: tuple[str, ...]) -> None:
         name = _target(term, domain)
@@ -101,7 +112,6 @@ class _Walker:
         if name in stack:
             self.walk.loops.append(" -> ".join((*stack, name)))
             return
-        self.walk.included.add(name)
         answer = await self.ask(name, "TXT")
         if answer is None:
             return
@@ -131,14 +141,15 @@ async def walk_spf(resolver: Resolver, domain: str, record: SpfRecord) -> SpfWal
 def final_all(walk: SpfWalk, domain: str) -> tuple[bool, Term | None]:
     """The ``all`` that applies to ``domain``, through redirects: (known, term).
 
-    ``known`` is False when a redirect target could not be read, so "no all" is not claimed.
+    ``known`` is False when a redirect target could not be read, or the redirects loop (a
+    permerror, reported as the loop), so "no all" is not claimed.
     """
     current = walk.records[domain]
     seen = {domain}
     while current.all_term is None and current.redirect is not None:
         target = normalize_name(current.redirect)
         if target in seen:
-            return True, None
+            return False, None
         if target not in walk.records:
             return not any(f.name == target for f in walk.failures), None
         seen.add(target)

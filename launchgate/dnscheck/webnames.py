@@ -75,7 +75,7 @@ async def check_name(resolver: Resolver, spec: NameSpec, knowledge: Knowledge) -
     out = result.outcome
     name = normalize_name(spec.name)
     cname, a, aaaa = await asyncio.gather(
-        *(ask(resolver, out, name, t) for t in ("CNAME", "A", "AAAA"))
+        *(ask(resolver, out, name, t, loops=True) for t in ("CNAME", "A", "AAAA"))
     )
     answers = [x for x in (a, aaaa) if x is not None]
     ns = None
