@@ -332,3 +332,117 @@ def test_a_hostile_zone_gets_clear_findings_in_bounded_time(
     assert case.said in run.messages(case.domain)
     assert_neighbour_checked_and_in_time(run)
     assert len(forwarder.seen) < 400  # questions are bounded, whatever the zone holds
+
+
+def unlimited(answer: dns.message.Message) -> bytes:
+    """The answer as sent whatever size the client asked for (a hostile server may)."""
+    return answer.to_wire(max_size=65535)
+
+
+def txt_reply(query: dns.message.Message, *strings: bytes) -> dns.message.Message:
+    """One TXT record made of ``strings`` (each at most 255 bytes) for the question's name."""
+    answer = reply(query)
+    rdata = dns.rdata.from_wire(
+        dns.rdataclass.IN,
+        dns.rdatatype.TXT,
+        b"".join(bytes([len(s)]) + s for s in strings),
+        0,
+        sum(len(s) + 1 for s in strings),
+    )
+    answer.answer.append(dns.rrset.from_rdata(query.question[0].name, 60, rdata))
+    return answer
+
+
+def tcp_only(answer: Callable[[dns.message.Message], dns.message.Message]) -> Handler:
+    """Truncated over UDP, ``answer`` over TCP: the client must retry over TCP to see it."""
+    return lambda q, t: truncated(q) if t == "udp" else unlimited(answer(q))
+
+
+def spf_in_64k(query: dns.message.Message) -> dns.message.Message:
+    """A valid SPF record of about 60 KB: thousands of a: terms, ending in +all."""
+    terms = " ".join(f"a:h{i}.{HOSTILE}" for i in range(2900))
+    text = f"v=spf1 {terms} +all".encode()
+    return txt_reply(query, *(text[i : i + 255] for i in range(0, len(text), 255)))
+
+
+def garbage_spf_in_strings(query: dns.message.Message, _transport: str) -> bytes:
+    """Twelve 250-byte strings over UDP (past the 1232 bytes asked for) of bad SPF terms."""
+    text = ("v=spf1 " + "bogus:x " * 400)[:3000].encode()
+    return unlimited(txt_reply(query, *(text[i : i + 250] for i in range(0, len(text), 250))))
+
+
+def binary_spf(query: dns.message.Message, _transport: str) -> dns.message.Message:
+    return txt_reply(query, b"v=spf1 \x1b[31m\xff\xfe\x00 ip4:192.0.2.1 -all")
+
+
+def chain_in_one_reply(query: dns.message.Message, _transport: str) -> bytes:
+    """What a recursive resolver would send for a 200-name CNAME chain."""
+    name = query.question[0].name.to_text()
+    links = [f"{name} 60 IN CNAME c0.{HOSTILE}."]
+    links += [f"c{i}.{HOSTILE}. 60 IN CNAME c{i + 1}.{HOSTILE}." for i in range(200)]
+    return unlimited(with_records(query, *links))
+
+
+def loop_in_one_reply(query: dns.message.Message, _transport: str) -> dns.message.Message:
+    name = query.question[0].name.to_text()
+    return with_records(
+        query, f"{name} 60 IN CNAME x.{HOSTILE}.", f"x.{HOSTILE}. 60 IN CNAME {name}"
+    )
+
+
+# (case id, sabotage, the only question type sabotaged (None: all of the domain), what is said)
+ANSWERS: list[tuple[str, Handler, str | None, Case]] = [
+    (
+        "64kb-spf-over-tcp",
+        tcp_only(spf_in_64k),
+        "TXT",
+        Case(
+            HOSTILE,
+            frozenset({"email.spf-plus-all", "email.spf-too-many-lookups"}),
+            frozenset({FAILED}),
+            said="needs at least 2900 DNS",
+        ),
+    ),
+    (
+        "3kb-of-bad-spf-in-12-strings-over-udp",
+        garbage_spf_in_strings,
+        "TXT",
+        Case(HOSTILE, frozenset({"email.spf-syntax"}), frozenset({FAILED}), "not shown"),
+    ),
+    (
+        "control-bytes-and-invalid-utf8",
+        binary_spf,
+        "TXT",
+        Case(HOSTILE, frozenset({"email.spf-syntax"}), frozenset({FAILED}), "\\x1b[31m"),
+    ),
+    (
+        "200-cname-chain-in-one-reply",
+        chain_in_one_reply,
+        "A",
+        Case(HOSTILE, frozenset({FAILED}), NAME_ABSENCE, "CNAME chain longer than 8 names"),
+    ),
+    (
+        "cname-loop-in-one-reply",
+        loop_in_one_reply,
+        None,
+        Case(HOSTILE, frozenset({"dns.cname-loop", FAILED}), NAME_ABSENCE, "chain loops"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case_id", "sabotage", "only", "case"), ANSWERS, ids=[a[0] for a in ANSWERS]
+)
+def test_huge_binary_and_chained_answers_are_judged_in_bounded_time(
+    front: Front, tmp_path: Path, case_id: str, sabotage: Handler, only: str | None, case: Case
+) -> None:
+    server = front(sabotage, only)
+    run = gate(tmp_path, server.address, case.domain)
+    rules = run.on(case.domain)
+    assert case.expected <= rules, run.report.findings
+    assert not case.forbidden & rules, rules
+    assert case.said in run.messages(case.domain)
+    assert all(len(f.message) < 1100 for f in run.report.findings)
+    assert not any("\x1b" in f.message or "\x00" in f.message for f in run.report.findings)
+    assert_neighbour_checked_and_in_time(run)
+    assert len(server.seen) < 400

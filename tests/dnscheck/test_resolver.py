@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import dns.flags
 import dns.message
@@ -11,11 +12,13 @@ import dns.rcode
 import pytest
 
 from launchgate.dnscheck.resolver import (
+    MAX_CHAIN,
     Answer,
     LookupFailed,
     Nameserver,
     Resolver,
     parse_nameserver,
+    without_loop,
 )
 from tests.fixtures.dnsresponder import reply, with_records
 
@@ -122,3 +125,52 @@ def test_nameserver_forms(text: str, expected: Nameserver) -> None:
 def test_bad_nameservers_are_clear_errors(text: str) -> None:
     with pytest.raises(ValueError, match=r"nameserver|port"):
         parse_nameserver(text)
+
+
+def test_a_tcp_connection_closed_before_the_answer_is_a_failure_not_a_crash(responder) -> None:
+    def handler(query: dns.message.Message, transport: str) -> dns.message.Message | None:
+        if transport == "udp":
+            cut = reply(query)
+            cut.flags |= dns.flags.TC
+            return cut
+        return None  # the responder closes the connection without a word
+
+    server = responder(handler)
+    with pytest.raises(LookupFailed, match="closed the TCP connection before answering"):
+        ask(server.address, "a.test", "TXT")
+
+
+def test_an_answer_still_truncated_over_tcp_is_a_failure_not_nodata(responder) -> None:
+    def handler(query: dns.message.Message, _transport: str) -> dns.message.Message:
+        cut = reply(query)
+        cut.flags |= dns.flags.TC
+        return cut
+
+    server = responder(handler)
+    with pytest.raises(LookupFailed, match="truncated answer even over TCP"):
+        ask(server.address, "a.test", "TXT")
+
+
+def test_a_chain_in_one_reply_is_capped_like_a_chain_of_hops(responder) -> None:
+    def chain(length: int) -> Callable[[dns.message.Message, str], dns.message.Message]:
+        def handler(query: dns.message.Message, _transport: str) -> dns.message.Message:
+            links = ["a.test. 60 IN CNAME c1.test."]
+            links += [f"c{i}.test. 60 IN CNAME c{i + 1}.test." for i in range(1, length)]
+            return with_records(query, *links, f"c{length}.test. 60 IN A 192.0.2.1")
+
+        return handler
+
+    eight = ask(responder(chain(MAX_CHAIN)).address, "a.test", "A")
+    assert (eight.records, len(eight.chain)) == (("192.0.2.1",), MAX_CHAIN)
+    with pytest.raises(LookupFailed, match="CNAME chain longer than 8 names"):
+        ask(responder(chain(MAX_CHAIN + 1)).address, "a.test", "A")
+
+
+def test_a_cname_loop_is_a_failure_where_nothing_can_be_judged_from_it() -> None:
+    loop = Answer("a.test", "TXT", "cname-loop", chain=("b.test", "a.test"))
+    with pytest.raises(
+        LookupFailed, match=r"^a.test TXT: its CNAME chain loops \(a.test -> b.test -> a.test\)$"
+    ):
+        without_loop(loop)
+    fine = Answer("a.test", "TXT", "nodata")
+    assert without_loop(fine) is fine
