@@ -1,7 +1,8 @@
 """Previous runs: perf baselines and DNS snapshots as small JSON files in a state directory.
 
 One file per key so CI caches and artifacts can carry them between runs; writes are atomic so
-an interrupted run never leaves a half-written baseline behind, and :meth:`Store.update` holds a
+an interrupted run never leaves a half-written baseline behind (the temporary file of a writer
+killed mid-write is removed by the next write), and :meth:`Store.update` holds a
 lock around read-modify-write so two runs sharing a state directory do not lose each other's data.
 
 The lock is ``flock`` on POSIX (Linux, macOS: the action's container and most CLI use) and
@@ -80,7 +81,10 @@ class Store:
     def put(self, key: str, value: Any) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         target = self._file(key)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{key}.", suffix=".tmp")
+        self._remove_orphans(key)
+        fd, tmp = tempfile.mkstemp(
+            dir=self.directory, prefix=f".{key}.{os.getpid()}.", suffix=".tmp"
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(value, handle, indent=2, sort_keys=True)
@@ -88,6 +92,14 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def _remove_orphans(self, key: str) -> None:
+        """Delete temporary files of ``key`` whose writer is gone (killed mid-write: SIGKILL
+        leaves no chance to clean up). A live writer's file, named with its pid, is left alone."""
+        for tmp in self.directory.glob(f".{key}.*.tmp"):
+            parts = tmp.name[len(key) + 2 :].split(".")  # pid, mkstemp's letters, "tmp"
+            if len(parts) == 3 and parts[0].isdigit() and not _alive(int(parts[0])):
+                tmp.unlink(missing_ok=True)
 
     def update(self, key: str, change: Callable[[Any], Any]) -> Any:
         """Replace the value with ``change(current)`` under an exclusive lock; return the new one.
@@ -110,3 +122,16 @@ class Store:
             finally:
                 if unlock is not None:
                     unlock(handle)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (on Windows always assumed: ``os.kill`` would end it)."""
+    if sys.platform == "win32":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

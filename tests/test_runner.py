@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import sys
 import threading
+import time
 from pathlib import Path
 
 import jsonschema
@@ -253,3 +256,43 @@ def test_a_check_that_runs_alone_never_overlaps_another(tmp_path: Path) -> None:
     assert [c.check for c in report.checks] == ["timing", "one", "two"]  # order as registered
     assert all(c.status(Severity.HIGH).value == "pass" for c in report.checks)
     assert log[-2:] == ["start timing", "end timing"]
+
+
+def _main_thread_joins(name: str) -> bool:
+    """Whether the main thread is waiting in ``Thread.join`` on the thread called ``name``."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        joined = frame.f_locals.get("self")
+        if frame.f_code.co_name == "join" and getattr(joined, "name", None) == name:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_sigint_mid_run_keeps_what_finished_and_errors_the_rest(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def interrupts(_ctx):
+        # The signal goes out once the runner waits on this very check (process state, not a
+        # clock): the first check's result is in by then, this one and the third are not.
+        deadline = time.monotonic() + 60
+        while not _main_thread_joins("check-interrupts") and time.monotonic() < deadline:
+            time.sleep(0.005)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        release.wait(300)
+
+    first = CheckSpec(id="first", title="quick", run=lambda _c: [finding("low")])
+    second = CheckSpec(id="interrupts", title="interrupts", run=interrupts)
+    third = CheckSpec(id="blocked", title="blocked", run=lambda _c: release.wait(300))
+    registry = {spec.id: spec for spec in (first, second, third)}
+    try:
+        report = run_gate(manifest(tmp_path), tmp_path, RunOptions(), registry)
+    finally:
+        release.set()
+    results = {c.check: (c.error, [f.rule for f in c.findings]) for c in report.checks}
+    assert results == {
+        "first": (None, ["stub.problem"]),
+        "interrupts": ("interrupted before it finished", []),
+        "blocked": ("interrupted before it finished", []),
+    }
+    assert report.status == "error"
