@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from collections.abc import Iterable, Sequence
 
 from launchgate.checkapi import CheckContext, CheckError, CheckSpec
@@ -28,6 +29,7 @@ from launchgate.manifest import Manifest
 from launchgate.web.client import WebSettings
 
 CHECK = "dns"
+BUDGET_SHARE = 0.75  # of checks.dns.timeout_s for DNS; the rest is for TLS probes and the snapshot
 
 
 def to_finding(item: Issue) -> Finding:
@@ -85,9 +87,9 @@ async def _certificates(
 
 
 async def _run_all(
-    plan: Plan, knowledge: Knowledge, web: WebSettings
+    plan: Plan, knowledge: Knowledge, web: WebSettings, deadline: float | None
 ) -> tuple[Outcome, dict[str, list[str]], set[str]]:
-    resolver = Resolver(plan.nameservers, plan.timeout_s)
+    resolver = Resolver(plan.nameservers, plan.timeout_s, deadline)
     policy = plan.policy
     email_jobs = [
         job
@@ -118,6 +120,13 @@ def _summary(plan: Plan, drift: Sequence[str], failed: int) -> str:
     return "; ".join(parts)
 
 
+def _deadline(ctx: CheckContext) -> float | None:
+    """When DNS questions stop, so the check ends on its own with what it could check (and
+    its snapshot) before the runner's ``timeout_s`` cuts it off with nothing."""
+    timeout = ctx.manifest.check_options(CHECK).get("timeout_s")
+    return None if timeout is None else time.monotonic() + float(timeout) * BUDGET_SHARE
+
+
 def run(ctx: CheckContext) -> CheckResult:
     plan = make_plan(ctx.manifest, ctx.params)
     packs = [str(p) for p in ctx.section("rules").get("packs") or []]
@@ -126,7 +135,7 @@ def run(ctx: CheckContext) -> CheckResult:
         web = WebSettings.from_params(ctx.params)
     except (PackError, ValueError) as exc:
         raise CheckError(str(exc)) from None
-    total, snapshot, unknown = asyncio.run(_run_all(plan, knowledge, web))
+    total, snapshot, unknown = asyncio.run(_run_all(plan, knowledge, web, _deadline(ctx)))
     items = list(total.issues)
     drift: list[str] = []
     if plan.drift:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -34,6 +35,7 @@ import dns.rrset
 MAX_CHAIN = 8
 TRIES_PER_SERVER = 2
 MAX_IN_FLIGHT = 64
+OUT_OF_TIME = "not asked: the dns check's time budget (checks.dns.timeout_s) ran out"
 
 Status = Literal["ok", "nxdomain", "nodata", "cname-loop"]
 
@@ -143,11 +145,20 @@ def record_text(rdata: dns.rdata.Rdata) -> str:
 class Resolver:
     """Asks the configured nameservers; one instance per run (its cache is the run's view)."""
 
-    def __init__(self, nameservers: Sequence[Nameserver], timeout_s: float = 3.0) -> None:
+    def __init__(
+        self,
+        nameservers: Sequence[Nameserver],
+        timeout_s: float = 3.0,
+        deadline: float | None = None,
+    ) -> None:
+        """``deadline`` (``time.monotonic()``): no question is asked, nor waited for, past it,
+        so a server that answers slowly, or only every second try, cannot hold the check past
+        its own timeout: what is left fails at once with the reason."""
         if not nameservers:
             raise ValueError("at least one nameserver is needed")
         self.nameservers = tuple(nameservers)
         self.timeout_s = timeout_s
+        self.deadline = deadline
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}
         self._slots: asyncio.Semaphore | None = None
 
@@ -201,7 +212,13 @@ class Resolver:
         reasons: list[str] = []
         async with self._slots:
             for server in self.nameservers * TRIES_PER_SERVER:
-                reason = await self._ask(query, server)
+                left = self.timeout_s
+                if self.deadline is not None:
+                    left = min(left, self.deadline - time.monotonic())
+                if left <= 0:
+                    reasons.append(OUT_OF_TIME)
+                    break
+                reason = await self._ask(query, server, left)
                 if isinstance(reason, dns.message.Message):
                     return reason
                 if reason not in reasons:
@@ -209,15 +226,15 @@ class Resolver:
         raise LookupFailed(name, rdtype, "; ".join(reasons))
 
     async def _ask(
-        self, query: dns.message.Message, server: Nameserver
+        self, query: dns.message.Message, server: Nameserver, timeout_s: float
     ) -> dns.message.Message | str:
         """The reply if it is an answer (NOERROR/NXDOMAIN), otherwise why not."""
         try:
             reply, _tcp = await dns.asyncquery.udp_with_fallback(
-                query, server.host, timeout=self.timeout_s, port=server.port
+                query, server.host, timeout=timeout_s, port=server.port
             )
         except dns.exception.Timeout:
-            return f"no answer from {server} within {round(self.timeout_s * 1000)} ms"
+            return f"no answer from {server} within {round(timeout_s * 1000)} ms"
         except EOFError:  # asyncio's IncompleteReadError: the TCP stream ended mid-answer
             return f"{server} closed the TCP connection before answering"
         except OSError as exc:

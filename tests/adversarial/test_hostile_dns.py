@@ -12,6 +12,7 @@ be checked: its one planted problem (a DMARC policy of none) is reported every t
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
+from launchgate.dnscheck.resolver import OUT_OF_TIME
 from launchgate.findings import Report
 from launchgate.manifest import parse_manifest
 from launchgate.registry import load_builtin_checks
@@ -126,21 +128,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
     nsd.stop()
 
 
-def forwarding(nsd: Nsd, sabotage: Handler | None, only: str | None) -> Handler:
-    """Questions about the hostile domain (of type ``only``, when given) go to ``sabotage``;
-    the rest are NSD's answers."""
+def forwarding(nsd: Nsd, sabotage: Handler | None, only: str | None, domain: str) -> Handler:
+    """Questions about ``domain`` (of type ``only``, when given) go to ``sabotage``; the rest
+    are NSD's answers."""
 
     def handle(query: dns.message.Message, transport: str) -> dns.message.Message | bytes | None:
         question = query.question[0]
         name = question.name.to_text().rstrip(".").lower()
-        hostile = name == HOSTILE or name.endswith("." + HOSTILE)
+        hostile = name == domain or name.endswith("." + domain)
         if only is not None:
-            hostile = name == HOSTILE and dns.rdatatype.to_text(question.rdtype) == only
+            hostile = name == domain and dns.rdatatype.to_text(question.rdtype) == only
         if sabotage is not None and hostile:
             return sabotage(query, transport)
-        return dns.query.tcp(query, nsd.host, port=nsd.port, timeout=5)
+        return ask_nsd(nsd, query)
 
     return handle
+
+
+def ask_nsd(nsd: Nsd, query: dns.message.Message) -> dns.message.Message:
+    return dns.query.tcp(query, nsd.host, port=nsd.port, timeout=5)
 
 
 Front = Callable[..., Responder]
@@ -151,8 +157,10 @@ def front(server: Nsd) -> Iterator[Front]:
     """Start the misbehaving front server with a sabotage (None: forward everything)."""
     started: list[Responder] = []
 
-    def start(sabotage: Handler | None = None, only: str | None = None) -> Responder:
-        started.append(Responder(forwarding(server, sabotage, only)).start())
+    def start(
+        sabotage: Handler | None = None, only: str | None = None, domain: str = HOSTILE
+    ) -> Responder:
+        started.append(Responder(forwarding(server, sabotage, only, domain)).start())
         return started[-1]
 
     yield start
@@ -180,16 +188,22 @@ class Run:
         )
 
 
-def gate(tmp_path: Path, resolver: str, domain: str, web: bool = True) -> Run:
-    domains = f"  - {{name: {domain}, https: false}}\n" if web else ""
+def gate(
+    tmp_path: Path,
+    resolver: str,
+    domain: str,
+    timeout_ms: int = 300,
+    deadline_s: float = DEADLINE_S,
+) -> Run:
+    domains = f"  - {{name: {domain}, https: false}}\n"
     text = f"""version: 1
 domains:
 {domains}  - {{name: {CALM}, https: false}}
 email:
   domains: [{domain}, {CALM}]
   dkim_selectors: [s1]
-dns: {{resolvers: ["{resolver}"], timeout_ms: 300}}
-checks: {{dns: {{timeout_s: {DEADLINE_S}}}}}
+dns: {{resolvers: ["{resolver}"], timeout_ms: {timeout_ms}}}
+checks: {{dns: {{timeout_s: {deadline_s}}}}}
 """
     path = tmp_path / "launchready.yml"
     path.write_text(text)
@@ -446,3 +460,31 @@ def test_huge_binary_and_chained_answers_are_judged_in_bounded_time(
     assert not any("\x1b" in f.message or "\x00" in f.message for f in run.report.findings)
     assert_neighbour_checked_and_in_time(run)
     assert len(server.seen) < 400
+
+
+def test_a_server_that_answers_only_retries_cannot_hold_the_check_past_its_deadline(
+    server: Nsd, front: Front, tmp_path: Path
+) -> None:
+    """Each question of the 60-deep SPF chain costs a full timeout (1 s) before its retry is
+    answered: walked to the end that is over 40 s. The check stops asking at its budget (3/4
+    of timeout_s) and reports what it could not ask; the runner never has to cut it off."""
+    tries: Counter[tuple[str, int]] = Counter()
+
+    def second_try_only(query: dns.message.Message, _transport: str) -> dns.message.Message | None:
+        question = query.question[0]
+        tries[(question.name.to_text(), question.rdtype)] += 1
+        return (
+            ask_nsd(server, query)
+            if tries[(question.name.to_text(), question.rdtype)] > 1
+            else None
+        )
+
+    slow = front(second_try_only, domain="deep.test")
+    run = gate(tmp_path, slow.address, "deep.test", timeout_ms=1000, deadline_s=10)
+    rules = run.on("deep.test")
+    assert FAILED in rules
+    assert "email.spf-too-many-lookups" not in rules  # not walked far enough to know
+    assert OUT_OF_TIME in run.messages("deep.test")
+    assert run.report.checks[0].error is not None  # an error, with the neighbour's findings
+    assert run.seconds < 10
+    assert_neighbour_checked_and_in_time(run)

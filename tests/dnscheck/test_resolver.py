@@ -174,3 +174,11 @@ def test_a_cname_loop_is_a_failure_where_nothing_can_be_judged_from_it() -> None
         without_loop(loop)
     fine = Answer("a.test", "TXT", "nodata")
     assert without_loop(fine) is fine
+
+
+def test_no_question_is_asked_past_the_deadline(responder) -> None:
+    server = responder(lambda q, _t: reply(q))
+    late = Resolver([parse_nameserver(server.address)], timeout_s=1, deadline=time.monotonic())
+    with pytest.raises(LookupFailed, match=r"time budget \(checks.dns.timeout_s\) ran out"):
+        asyncio.run(late.query("a.test", "A"))
+    assert server.seen == []
