@@ -172,22 +172,27 @@ def test_a_signal_during_a_long_real_scan_ends_it_promptly_and_cleanly(
     assert_nothing_left(project.token, project.tmpdir, project.state)
 
 
-def test_a_check_hanging_past_its_timeout_is_reported_and_the_run_ends(
+def test_a_check_running_past_its_timeout_is_reported_and_its_workers_stopped(
     tmp_path: Path, silent_dns: tuple[Responder, threading.Event]
 ) -> None:
+    """The secrets check's real scan of 11 MB cannot finish in 0.1 s: it is reported as timed
+    out, the dns check beside it (on a silent server, 300 ms per question) still ends with its
+    own result, and the scan's workers and git processes do not outlive the run."""
     server, _asked = silent_dns
-    project = long_scan(tmp_path, server.address, "checks: {dns: {timeout_s: 2}}\n")
-    started = time.monotonic()
+    project = long_scan(tmp_path, server.address, "checks: {secrets: {timeout_s: 0.1}}\n")
+    project.root.joinpath("launchready.yml").write_text(
+        project.root.joinpath("launchready.yml").read_text().replace(str(LOOKUP_MS), "300")
+    )
     proc = project.start("--only", "secrets,dns")
     _out, err = proc.communicate(timeout=BOUND_S * 2)
 
-    assert time.monotonic() - started < BOUND_S * 2  # the lookups alone would take 240 s
     assert proc.returncode == 2, err
     assert "Traceback" not in err
     checks = project.report()
+    assert checks["secrets"]["status"] == "error"
+    assert "timed out after 0.1 s (checks.secrets.timeout_s)" in str(checks["secrets"])
     assert checks["dns"]["status"] == "error"
-    assert "timed out after 2 s (checks.dns.timeout_s)" in str(checks["dns"])
-    assert checks["secrets"]["status"] == "pass"  # the other check finished its real scan
+    assert "no answer from" in str(checks["dns"])  # its own verdict: could not check
     assert_nothing_left(project.token, project.tmpdir, project.state)
 
 
