@@ -37,7 +37,8 @@ from tests.fixtures.nsd import Nsd, start_nsd
 HOSTILE = "hostile.test"
 CALM = "calm.test"
 DEADLINE_S = 30  # checks.dns.timeout_s: the runner's backstop, never reached in these cases
-WITHIN_S = 15  # what every case must finish within, even on a loaded 2-core machine
+WITHIN_S = 20  # what every case must finish within, even on a loaded 2-core machine
+LOOKUP_MS = 1500  # per question: answers through the forwarding front are slow under load
 FAILED = "dns.lookup-failed"
 # A verdict of absence: never allowed on a name whose lookup failed.
 ABSENCE = {
@@ -192,7 +193,7 @@ def gate(
     tmp_path: Path,
     resolver: str,
     domain: str,
-    timeout_ms: int = 300,
+    timeout_ms: int = LOOKUP_MS,
     deadline_s: float = DEADLINE_S,
 ) -> Run:
     domains = f"  - {{name: {domain}, https: false}}\n"
@@ -259,7 +260,7 @@ FAILURES: list[tuple[str, Handler, str]] = [
     ("servfail", lambda q, _t: reply(q, dns.rcode.SERVFAIL), "answered SERVFAIL"),
     ("refused", lambda q, _t: reply(q, dns.rcode.REFUSED), "answered REFUSED"),
     ("formerr", lambda q, _t: reply(q, dns.rcode.FORMERR), "answered FORMERR"),
-    ("silence", lambda _q, _t: None, "within 300 ms"),
+    ("silence", lambda _q, _t: None, f"within {LOOKUP_MS} ms"),
     ("garbage", lambda _q, _t: b"\x13\x37garbage" * 3, "malformed answer"),
     ("cut-packet", cut_wire, "malformed answer"),
     ("mismatched-id", mismatched_id, "malformed answer"),
