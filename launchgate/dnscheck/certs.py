@@ -83,11 +83,23 @@ def caa_values(records: Sequence[str], tag: str = "issue") -> set[str] | None:
     return allowed
 
 
+def caa_property(name: str, sans: Sequence[str], records: Sequence[str]) -> str:
+    """The CAA property that governs renewing the certificate that covers ``name``: for a
+    wildcard certificate (it covers the name only through ``*.parent``) ``issuewild`` when the
+    set has one, else ``issue`` (RFC 8659 section 4.3: issuewild is ignored for other names)."""
+    covered = {s.lower().rstrip(".") for s in sans}
+    wildcard = name not in covered and f"*.{name.partition('.')[2]}" in covered
+    if wildcard and caa_values(records, "issuewild") is not None:
+        return "issuewild"
+    return "issue"
+
+
 def caa_issue(
     name: str, info: CertificateInfo, caa: Sequence[str], knowledge: Knowledge
 ) -> Issue | None:
     """High when the CAA set names CAs but not the one that issued the certificate."""
-    allowed = caa_values(caa)
+    tag = caa_property(name, info.sans, caa)
+    allowed = caa_values(caa, tag)
     authority = knowledge.issuer_of(info.issuer)
     if allowed is None or authority is None or allowed & set(authority.caa):
         return None
@@ -96,7 +108,7 @@ def caa_issue(
         "dns.caa-forbids-issuer",
         name,
         f"The certificate of {name} comes from {authority.ca} ({', '.join(authority.caa)}"
-        f"), but CAA allows only {named}: the next renewal will be refused.",
+        f"), but CAA {tag} allows only {named}: the next renewal will be refused.",
     )
 
 

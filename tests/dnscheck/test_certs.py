@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from launchgate.dnscheck.certs import caa_values, expiry_issue
+from launchgate.dnscheck.certs import caa_property, caa_values, expiry_issue
 from launchgate.findings import Severity
 from launchgate.web.tls import CertificateInfo
 from tests.dnscheck.test_check import run
@@ -103,6 +103,23 @@ def test_certificate_problems_on_real_servers(
     result = run(tmp_path, text, ca_bundle=str(pki.ca_file))
     assert {(f.rule, f.severity) for f in result.findings} == expected
     assert result.error is None
+
+
+@pytest.mark.parametrize(
+    ("sans", "records", "expected"),
+    [
+        (("*.app.test",), ['0 issue "a.org"', '0 issuewild "b.org"'], "issuewild"),
+        (("*.APP.test.",), ['0 issuewild ";"'], "issuewild"),
+        (("*.app.test",), ['0 issue "a.org"'], "issue"),  # no issuewild: issue applies
+        (("www.app.test", "*.app.test"), ['0 issuewild "b.org"'], "issue"),  # named outright
+        (("app.test",), ['0 issuewild "b.org"'], "issue"),  # not a wildcard certificate
+        (("*.test",), ['0 issuewild "b.org"'], "issue"),  # a wildcard one level too high
+    ],
+)
+def test_a_wildcard_certificate_is_judged_by_issuewild(
+    sans: tuple[str, ...], records: list[str], expected: str
+) -> None:
+    assert caa_property("www.app.test", sans, records) == expected
 
 
 def test_good_certificate_and_caa_against_the_issuer(
