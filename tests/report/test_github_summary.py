@@ -233,7 +233,9 @@ def test_hundred_thousand_findings_stay_under_one_mebibyte() -> None:
     assert md.startswith("## ❌ launchgate: NO-GO: 20000 launch blockers")
     assert "### Latency" in md and "```mermaid" in md
     _assert_tables_intact(md)
-    assert elapsed < 5
+    # Linear, not quadratic (which would take hours): a bound no loaded CI machine comes near.
+    # How fast it is belongs to a benchmark, not to a clock in a test.
+    assert elapsed < 60
 
 
 def test_small_budget_is_honoured() -> None:
