@@ -111,3 +111,11 @@ def test_a_cookie_is_named_by_what_comes_before_its_first_equals_sign() -> None:
     assert cookie.attributes == frozenset({"secure", "httponly"})
     lax = parse_set_cookie("sid=1; SameSite=Lax")
     assert lax is not None and lax.samesite == "lax"
+
+
+def test_only_slashes_are_trimmed_from_an_origin_never_its_last_letters() -> None:
+    assert cors_verdict(FOREIGN, ["https://appX"], "https://appX", "true") is None
+    assert cors_verdict("https://evilX", [APP], "https://evilX", None) == CorsVerdict(
+        "smoke.cors-origin-not-allowed",
+        "the foreign origin https://evilX is echoed in Access-Control-Allow-Origin",
+    )
