@@ -142,7 +142,7 @@ def _parse_term(text: str) -> tuple[Term | None, str | None]:
         qualifier, body = body[0], body[1:]
     head = re.match(r"^[A-Za-z][A-Za-z0-9_.-]*", body)
     name = head.group(0).lower() if head else ""
-    rest = body[len(name) :] if head else body
+    rest = body[len(name) :]  # name is "" when there is no head
     if rest.startswith("=") and name and qualifier == "+" and text[0] not in QUALIFIERS:
         if not _MODIFIER_NAME.match(name):
             return None, f"{text!r}: invalid modifier name"
