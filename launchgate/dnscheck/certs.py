@@ -12,12 +12,11 @@ from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.issues import Issue, Outcome
 from launchgate.dnscheck.packs import Knowledge
 from launchgate.dnscheck.resolver import LookupFailed
-from launchgate.findings import Severity
 from launchgate.web.client import WebSettings
+from launchgate.web.expiry import DEFAULT_WARN_DAYS, expiry_step
 from launchgate.web.tls import CertificateInfo, TLSProbeError, inspect_certificate
 
-DEFAULT_MIN_DAYS = 30
-HIGH_DAYS, MEDIUM_DAYS = 7, 14
+DEFAULT_MIN_DAYS = DEFAULT_WARN_DAYS
 
 
 def expiry_issue(name: str, info: CertificateInfo, min_days: int, now: dt.datetime) -> Issue | None:
@@ -31,17 +30,17 @@ def expiry_issue(name: str, info: CertificateInfo, min_days: int, now: dt.dateti
             f"The certificate of {name}:{info.port} expired on {until} "
             f"({int(-days)} day(s) ago); browsers refuse the site.",
         )
-    steps = ((HIGH_DAYS, Severity.HIGH), (MEDIUM_DAYS, Severity.MEDIUM), (min_days, Severity.LOW))
-    for limit, severity in steps:
-        if days < limit:
-            return issue(
-                "tls.expires-soon",
-                name,
-                f"The certificate of {name}:{info.port} expires on {until}, in "
-                f"{days:.1f} days (under {limit}).",
-                severity=severity,
-            )
-    return None
+    step = expiry_step(days, min_days)  # the ladder smoke uses too
+    if step is None:
+        return None
+    severity, limit = step
+    return issue(
+        "tls.expires-soon",
+        name,
+        f"The certificate of {name}:{info.port} expires on {until}, in "
+        f"{days:.1f} days (under {limit}).",
+        severity=severity,
+    )
 
 
 def certificate_issues(

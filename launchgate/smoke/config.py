@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from launchgate.checkapi import CheckError
 from launchgate.manifest import Manifest
+from launchgate.web.expiry import DEFAULT_WARN_DAYS
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -106,7 +107,7 @@ class SmokeConfig:
     timeout_s: float = 10.0
     concurrency: int = 8
     deadline_s: float = 120.0
-    min_days_valid: int = 14
+    min_days_valid: int = DEFAULT_WARN_DAYS
 
 
 def _expect(raw: Mapping[str, Any]) -> Expect:
@@ -197,7 +198,7 @@ def load_config(
             name=d["name"].rstrip("."),
             redirect_to=d.get("redirect_to"),
             https=bool(d.get("https", True)),
-            min_days_valid=int((d.get("tls") or {}).get("min_days_valid", 14)),
+            min_days_valid=int((d.get("tls") or {}).get("min_days_valid", DEFAULT_WARN_DAYS)),
         )
         for d in manifest.data.get("domains") or []
         if not d["name"].startswith("*.")

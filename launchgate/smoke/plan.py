@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from launchgate.smoke.config import SmokeConfig
+from launchgate.web.expiry import DEFAULT_WARN_DAYS
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class EdgeTarget:
     https: bool = True
     https_port: int = 443
     canonical: str | None = None
-    min_days_valid: int = 14
+    min_days_valid: int = DEFAULT_WARN_DAYS
     urls: tuple[str, ...] = field(default_factory=tuple)
 
     def entries(self) -> Iterator[str]:

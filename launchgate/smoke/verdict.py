@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from launchgate.findings import Severity
 from launchgate.smoke.policy import max_age
+from launchgate.web.expiry import expiry_step
 
 PERMANENT_REDIRECTS = (301, 308)
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -18,16 +19,11 @@ YEAR_S = 31536000
 
 
 def expiry_severity(days_left: float, min_days_valid: int) -> Severity | None:
-    """How bad a certificate's remaining life is: nothing while more than ``min_days_valid`` days
-    are left, then low, medium (7 days or fewer), high (3 or fewer); expiry itself is
-    ``smoke.tls-expired`` (blocker)."""
-    if days_left > min_days_valid:
-        return None
-    if days_left <= 3:
-        return Severity.HIGH
-    if days_left <= 7:
-        return Severity.MEDIUM
-    return Severity.LOW
+    """How bad a certificate's remaining life is, on the ladder the dns check uses too
+    (:mod:`launchgate.web.expiry`): nothing from ``min_days_valid`` days on, then low, medium
+    under 14 days, high under 7; expiry itself is ``smoke.tls-expired`` (blocker)."""
+    step = expiry_step(days_left, min_days_valid)
+    return None if step is None else step[0]
 
 
 def tls_version_ok(version: str) -> bool:

@@ -64,7 +64,7 @@ def test_a_correct_https_site_passes_clean(
     ("kind", "rule", "severity"),
     [
         ("expired", "smoke.tls-expired", Severity.BLOCKER),
-        ("nearly-expired", "smoke.tls-expiring", Severity.MEDIUM),
+        ("nearly-expired", "smoke.tls-expiring", Severity.HIGH),
         ("not-yet-valid", "smoke.tls-not-yet-valid", Severity.BLOCKER),
         ("wrong-host", "smoke.tls-hostname-mismatch", Severity.BLOCKER),
         ("missing-intermediate", "smoke.tls-chain", Severity.HIGH),

@@ -13,15 +13,16 @@ from launchgate.smoke import verdict as v
     [
         (30.0, 14, None),
         (14.1, 14, None),
-        (14.0, 14, Severity.LOW),
-        (7.1, 14, Severity.LOW),
+        (14.0, 14, None),
+        (13.9, 14, Severity.MEDIUM),
         (7.0, 14, Severity.MEDIUM),
-        (3.1, 14, Severity.MEDIUM),
-        (3.0, 14, Severity.HIGH),
+        (6.9, 14, Severity.HIGH),
+        (5.0, 14, Severity.HIGH),  # the dns check says high for the same certificate
         (0.2, 14, Severity.HIGH),
         (5.0, 2, None),
         (1.0, 2, Severity.HIGH),
         (25.0, 30, Severity.LOW),
+        (14.0, 30, Severity.LOW),
     ],
 )
 def test_expiry_severity_rises_as_the_date_nears(
