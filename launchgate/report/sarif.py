@@ -91,10 +91,11 @@ def _location(finding: Finding, root: Path | None, manifest: str) -> dict[str, A
     physical: dict[str, Any]
     if path is not None:
         physical = {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}}
-        if (loc.line or 0) > 0:  # SARIF lines and columns start at 1
-            region: dict[str, int] = {"startLine": loc.line or 0}
-            if (loc.column or 0) > 0:
-                region["startColumn"] = loc.column or 0
+        line, column = loc.line or 0, loc.column or 0
+        if line > 0:  # SARIF lines and columns start at 1
+            region: dict[str, int] = {"startLine": line}
+            if column > 0:
+                region["startColumn"] = column
             physical["region"] = region
     else:
         physical = {

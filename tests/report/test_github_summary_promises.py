@@ -180,3 +180,42 @@ def test_chart_labels_are_cut_at_24_characters_and_never_empty() -> None:
     assert gs._chart_label("", 0) == "route 1"
     chart = gs._chart([_route(route=""), _route(route="GET /b")])
     assert re.search(r'x-axis \["route 1", "GET /b"\]', chart)
+
+
+def test_what_a_heading_alone_and_its_count_use_is_charged_to_the_next_table() -> None:
+    big = [
+        Finding(**{**f.__dict__, "message": "x" * 3000, "details": {INTRODUCED_IN_RANGE: True}})
+        for f in _findings(2, prefix="n")
+    ]
+    old = _findings(1, new=False, prefix="o")
+    report = make_report([*big, *old])
+    first = f"\n### Introduced by the new commits ({len(big)})\n"
+    used_by_first = _size(first) + _size(gs._more(2))
+    budget = used_by_first + _exact_budget(
+        old, "Already there before them (or not tied to a commit)", 1
+    )
+    text, omitted = gs._findings(report, budget - 1)
+    assert omitted == 3 and text.startswith(first + gs._more(2))
+    text, omitted = gs._findings(report, budget)
+    assert omitted == 2 and text.count("\n| ") == 2  # the old table: its header row and one row
+
+
+def test_a_summary_too_big_for_the_limit_is_cut_after_its_last_whole_line() -> None:
+    note = "\n_Summary truncated to fit GitHub's size limit; see the JSON report._\n"
+    lines = "".join(f"é line {i}\n" for i in range(50))
+    assert gs._fit(lines, _size(lines)) == lines
+    for limit in range(200, 212):  # some of these cut inside a two-byte "é"
+        cut = gs._fit(lines, limit)
+        assert _size(cut) <= limit and cut.endswith(note)
+        kept = cut.removesuffix(note)
+        assert kept.endswith("\n") and lines.startswith(kept) and kept.count("\n") > 1
+    assert gs._fit("\n" + lines, 10) == note  # nothing whole fits: the note alone
+
+
+def test_the_count_of_findings_left_out_says_where_they_all_are() -> None:
+    md = gs.summary(make_report(_findings(300)), max_bytes=8_000)
+    assert re.search(
+        r"\n\*\*\d+ more findings not shown\*\* \(the job summary is limited in size\); "
+        r"every finding is in the JSON and SARIF reports\.\n",
+        md,
+    )

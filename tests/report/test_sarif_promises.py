@@ -75,7 +75,7 @@ def test_a_rule_takes_the_fix_from_its_catalogue_then_its_finding_then_says_none
     bare = make_finding(rule="env.r", remediation="")
     assert fix(bare, None) == "No remediation is recorded for this rule."
     rules = _log(make_report([bare]))["runs"][0]["tool"]["driver"]["rules"]
-    assert rules[0]["name"] == "env.r" or rules[0]["id"] == "env.r"
+    assert (rules[0]["id"], rules[0]["name"]) == ("env.r", "env.r")
 
 
 def test_each_rule_is_listed_once_and_results_point_at_it() -> None:
@@ -127,3 +127,9 @@ def test_the_json_report_is_indented_utf8_text_ending_in_a_newline() -> None:
     assert dns["error"] == "no answer"
     ok = next(c for c in parsed["checks"] if c["id"] == "secrets")
     assert "error" not in ok
+
+
+def test_the_sarif_file_is_indented_utf8_text() -> None:
+    text = sarif.render(make_report([make_finding(title="Café ☕", path="a.py")]))
+    assert text.startswith('{\n  "$schema": ')
+    assert "Café ☕" in text and text.endswith("}\n")
