@@ -24,7 +24,14 @@ from detect_secrets.filters import heuristic
 
 from launchgate.secretscan import shapes
 from launchgate.secretscan.engine import KeywordSearch, keyword_search
-from launchgate.secretscan.rules import AllowEntry, RuleSet, SecretRule, compile_pattern
+from launchgate.secretscan.rulefilter import RuleFilter, build_filter
+from launchgate.secretscan.rules import (
+    AllowEntry,
+    RuleSet,
+    SecretRule,
+    compile_pattern,
+    is_builtin_pack,
+)
 from launchgate.trie import trie_pattern
 
 # detect-secrets' spellings (with a space or a hyphen) and gitleaks', to ease migration.
@@ -173,6 +180,17 @@ class Detector:
         )
         self._keywords = sorted(self._by_keyword)
         self.search: KeywordSearch = keyword_search(self._keywords)
+        self.filter: RuleFilter | None = build_filter(
+            [
+                (
+                    c.rule.regex if c.rule.regex and is_builtin_pack(c.rule.source) else None,
+                    c.rule.keywords,
+                    bool(c.rule.paths) and not c.rule.keywords,
+                )
+                for c in self._compiled
+            ],
+            MAX_LINE,
+        )
         # History: a literal of each whole-file rule's paths finds their diff headers, so the
         # patch scanner can read every line those files add (they have no keywords to find).
         literals = {
@@ -187,6 +205,11 @@ class Detector:
         # Routing a line: the longest keyword starting at each place (one C-level scan), each
         # standing for every keyword inside it, gives exactly the keywords the line contains.
         self._routing = re.compile(f"(?=({trie_pattern(self._keywords)}))")
+        self._routed_by = {  # rule index -> the keywords that route lines to it
+            i: tuple(kw for kw, rules in self._by_keyword.items() if i in rules)
+            for i in range(len(self._compiled))
+            if not self._compiled[i].rule.paths
+        }
         self._routes = {
             kw: frozenset(
                 i for inner in self._keywords if inner in kw for i in self._by_keyword[inner]
@@ -204,17 +227,23 @@ class Detector:
 
     # ------------------------------------------------------------------ per line
 
+    def candidates(self, buf: bytes) -> list[int]:
+        """Ascending offsets, one or more in each line of ``buf`` that may hold a finding: lines
+        a rule may match (Hyperscan) or lines holding a keyword (the pure-Python engine)."""
+        return self.filter.lines(buf) if self.filter is not None else self.search.starts(buf)
+
     def scan(self, text: str, path: str, previous: str | None = None) -> tuple[list[Hit], int]:
         """Hits in one line (after path allowlists and inline markers) and markers honoured."""
-        scoped = self._path_rules(path)[0] if self._scoped else ()
+        scoped, whole = self._path_rules(path) if self._scoped else ((), False)
         if len(text) > MAX_LINE:
-            hits = self._scan_long(text, scoped)
+            hits = [] if self._unread(text, whole) else self._scan_long(text, scoped)
         elif scoped:
-            hits = list(self._analyse(text, scoped))  # few files: not worth a cache entry
+            # few files: not worth a cache entry
+            hits = [] if self._unread(text, whole) else list(self._analyse_line(text, scoped))
         else:
             cached = self._cache.get(text)
             if cached is None:
-                cached = self._analyse(text)
+                cached = () if self._unread(text, False) else self._analyse_line(text)
                 if len(self._cache) >= _CACHE_LIMIT:
                     self._cache.clear()
                 self._cache[text] = cached
@@ -229,6 +258,23 @@ class Detector:
         ):
             return [], len(hits)
         return hits, 0
+
+    def _unread(self, text: str, whole: bool) -> bool:
+        """A candidate of the rule database that the keyword engine would not have read (no
+        keyword, not a whole-file line): skipped, so both engines read the same lines."""
+        if self.filter is None or whole:
+            return False
+        if text.isascii():  # the keyword engine's ASCII case folding is str.lower here
+            return self._routing.search(text.lower()) is None
+        return not self.search.starts(text.encode("utf-8", "surrogatepass"))
+
+    def _analyse_line(self, text: str, scoped: tuple[int, ...] = ()) -> tuple[Hit, ...]:
+        """A whole line: with Hyperscan, only the rules whose pattern matches it are run."""
+        if self.filter is None:
+            return self._analyse(text, scoped)
+        return self._analyse(
+            text, scoped, self.filter.rules_in(text.encode("utf-8", "surrogatepass"))
+        )
 
     def _scan_long(self, text: str, scoped: tuple[int, ...] = ()) -> list[Hit]:
         """Minified bundles: analyse windows around each keyword hit, not the whole line."""
@@ -270,7 +316,9 @@ class Detector:
                 self._by_path.clear()
         return found
 
-    def _analyse(self, text: str, scoped: tuple[int, ...] = ()) -> tuple[Hit, ...]:
+    def _analyse(
+        self, text: str, scoped: tuple[int, ...] = (), allowed: set[int] | None = None
+    ) -> tuple[Hit, ...]:
         """Route the line to rules whose keywords it contains; keep non-overlapping hits.
 
         ``scoped`` rules (those whose ``paths`` match the file) come first: they know the file's
@@ -280,11 +328,13 @@ class Detector:
         punctuation restored in place (``access_token%3Dghp_…`` as ``access_token=  ghp_…``):
         a token right after ``%3D`` or ``\\u0022`` is glued to a letter or digit, which the
         rules' word boundaries refuse.
+
+        ``allowed`` (the rules whose database pattern matches the line) limits the first read.
         """
         self.lines_analysed += 1
         hits: list[Hit] = []
         spans: list[tuple[int, int]] = []
-        self._match_rules(text, scoped, hits, spans)
+        self._match_rules(text, scoped, hits, spans, allowed)
         if _ESCAPE.search(text):
             unescaped = unescape_in_place(text)
             if unescaped != text:
@@ -307,11 +357,26 @@ class Detector:
         return hit
 
     def _match_rules(
-        self, text: str, scoped: tuple[int, ...], hits: list[Hit], spans: list[tuple[int, int]]
+        self,
+        text: str,
+        scoped: tuple[int, ...],
+        hits: list[Hit],
+        spans: list[tuple[int, int]],
+        allowed: set[int] | None = None,
     ) -> None:
         low = text.lower()
-        chosen = self.routed(low)
-        for index in [*scoped, *sorted(chosen)]:  # specific rules before generic ones
+        if allowed is None:
+            order = [*scoped, *sorted(self.routed(low))]  # specific rules before generic ones
+        else:
+            # The same order, among the few rules the database allows: a rule is routed to a
+            # line exactly when one of its keywords is in it.
+            order = [i for i in scoped if i in allowed]
+            order += sorted(
+                i
+                for i in allowed
+                if i in self._routed_by and any(k in low for k in self._routed_by[i])
+            )
+        for index in order:
             compiled = self._compiled[index]
             for value, start in compiled.match(text):
                 end = start + len(value)

@@ -75,7 +75,7 @@ def scan_messages(data: bytes, detector: Detector) -> MetaResult:
     out = MetaResult()
     out.messages = data.count(_RECORD)
     done = -1
-    for pos in detector.search.starts(data):
+    for pos in detector.candidates(data):
         if pos < done:
             continue  # this commit's message was read already
         begin = data.rfind(_RECORD, 0, pos)

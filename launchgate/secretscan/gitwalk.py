@@ -280,7 +280,7 @@ class PatchScanner:
         res.submodule_changes += buf.count(b"\n+Subproject commit ")
         cur = 0
         le = -1
-        starts: Iterable[int] = self.detector.search.starts(buf)
+        starts: Iterable[int] = self.detector.candidates(buf)
         whole = self._whole_file_lines(buf)
         if whole:
             starts = heapq.merge(starts, whole)

@@ -287,7 +287,7 @@ def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> 
     if detector.whole_file(path):
         starts: Iterable[int] = (m.start() for m in _LINE_STARTS.finditer(data))
     else:
-        starts = detector.search.starts(data)
+        starts = detector.candidates(data)
     for pos in starts:
         if pos < le:
             continue  # another keyword on the line just scanned (never search back again)
