@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import _log_args, git_env, list_commits
+from launchgate.secretscan.gitrepo import git_env, list_commits
+from launchgate.secretscan.gitwalk import _log_args
 from launchgate.secretscan.history import default_workers, scan_history
 from launchgate.secretscan.rules import load_rules
 

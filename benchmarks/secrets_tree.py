@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import git_env
+from launchgate.secretscan.gitrepo import git_env
 from launchgate.secretscan.history import default_workers
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import TreeResult, git_tree_files, scan_files

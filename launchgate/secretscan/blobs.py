@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import RawHit, git_env, git_prefix
+from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.gitwalk import RawHit
 from launchgate.secretscan.textsniff import as_text
 from launchgate.secretscan.tree import TreeResult, scan_buffer
 

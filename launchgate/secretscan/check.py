@@ -38,11 +38,11 @@ from launchgate.secretscan.baseline import (
     write_baseline,
 )
 from launchgate.secretscan.blobs import scan_blobs
+from launchgate.secretscan.coverage import coverage_notes, inline_markers_added, summary_line
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.engine import EngineError
 from launchgate.secretscan.gitmeta import MessageLog, scan_tags
-from launchgate.secretscan.gitwalk import (
-    CommitMeta,
+from launchgate.secretscan.gitrepo import (
     GitError,
     RepoInfo,
     count_missing_objects,
@@ -50,8 +50,8 @@ from launchgate.secretscan.gitwalk import (
     inspect_repo,
     list_commits,
     run_git,
-    scan_staged,
 )
+from launchgate.secretscan.gitwalk import CommitMeta, scan_staged
 from launchgate.secretscan.history import HistoryResult, scan_history
 from launchgate.secretscan.proof import unproven
 from launchgate.secretscan.rules import RulePackError, load_rules, user_pack_paths
@@ -206,12 +206,12 @@ def _scan(ctx: CheckContext) -> CheckResult:
     kept = _not_baselined(findings, baseline, keys)
     accepted = len(findings) - len(kept)
     if ctx.params.get("policy_dir") and history is not None and history.inline_suppressed:
-        meta.append(_inline_markers_added(history.inline_suppressed))
+        meta.append(inline_markers_added(history.inline_suppressed))
     if since:
         kept = [_mark_range(f) for f in kept]
 
-    meta.extend(_file_notes(tree, bundles))
-    summary = _summary(tree, bundles, history, kept, accepted, len(baseline), notes, since)
+    meta.extend(coverage_notes(tree, bundles, history))
+    summary = summary_line(tree, bundles, history, kept, accepted, len(baseline), notes, since)
     return CheckResult(
         check=CHECK_ID,
         findings=tuple(kept + meta),
@@ -606,18 +606,6 @@ def _baseline_path(ctx: CheckContext, base: Path) -> Path:
     return base / DEFAULT_BASELINE
 
 
-def _inline_markers_added(count: int) -> Finding:
-    return Finding(
-        check=CHECK_ID,
-        rule="secrets.inline-allowlist-added",
-        severity=Severity.INFO,
-        title="Secrets silenced by inline markers this pull request adds",
-        message=f"{count} secret(s) in lines this pull request adds are silenced by an inline "
-        "'pragma: allowlist secret' marker; each one deserves a reviewer's look.",
-        remediation="Confirm each marked value is not a real credential, or remove the marker.",
-    )
-
-
 def _load_baseline(path: Path, base: Path, meta: list[Finding]) -> Baseline:
     """The accepted secrets; an unusable baseline accepts nothing and is itself a finding.
 
@@ -662,67 +650,6 @@ def _not_baselined(
         if key is None or not baseline.accepts(key[0].path, key[0].rule, key[1]):
             kept.append(finding)
     return kept
-
-
-def _file_notes(tree: TreeResult, bundles: TreeResult) -> list[Finding]:
-    out: list[Finding] = []
-    for path, size in [*tree.too_large, *bundles.too_large]:
-        out.append(
-            Finding(
-                check=CHECK_ID,
-                rule="secrets.file-too-large",
-                severity=Severity.INFO,
-                title="File too large to scan",
-                message=f"{path} ({size:,} bytes) is over the size cap and was not scanned.",
-                location=Location(path=path),
-                remediation="Raise secrets.max_file_bytes in launchready.yml, or exclude it.",
-            )
-        )
-    return out
-
-
-def _summary(
-    tree: TreeResult,
-    bundles: TreeResult,
-    history: HistoryResult | None,
-    findings: list[Finding],
-    accepted: int,
-    baseline_size: int,
-    notes: list[str],
-    since: str | None,
-) -> str:
-    scopes = [f"tree: {tree.files} files"]
-    if history is not None:
-        what = f"range {since}" if since else "all refs"
-        scopes.append(
-            f"history ({what}): {history.commits} commits, {history.added_lines:,} added lines"
-        )
-    if bundles.files:
-        scopes.append(f"build output: {bundles.files} files")
-    counts: dict[str, int] = {}
-    for f in findings:
-        scope = str(f.details.get("scope", ""))
-        counts[scope] = counts.get(scope, 0) + 1
-    found = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
-    parts = [f"scanned {'; '.join(scopes)}", f"secrets: {found}"]
-    skipped = tree.binary + bundles.binary + (history.binary_files if history else 0)
-    if skipped:
-        parts.append(f"{skipped} binary files skipped")
-    big = len(tree.too_large) + len(bundles.too_large)
-    if big:
-        parts.append(f"{big} files over the size cap skipped")
-    inline = tree.inline_suppressed + bundles.inline_suppressed
-    inline += history.inline_suppressed if history else 0
-    if inline:
-        parts.append(f"{inline} allowed by inline markers")
-    if accepted:
-        parts.append(f"{accepted} accepted by the baseline")
-    elif baseline_size:
-        parts.append("baseline loaded")
-    if tree.submodules:
-        parts.append(f"{len(tree.submodules)} submodule(s) not followed")
-    parts.extend(notes)
-    return "; ".join(parts)
 
 
 def _configured(_manifest: Any) -> bool:

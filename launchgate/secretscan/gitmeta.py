@@ -17,7 +17,8 @@ from pathlib import Path
 
 from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import CommitMeta, RawHit, git_env, git_prefix, run_git
+from launchgate.secretscan.gitrepo import git_env, git_prefix, run_git
+from launchgate.secretscan.gitwalk import CommitMeta, RawHit
 from launchgate.secretscan.tree import FileHit, TreeResult, scan_buffer
 
 _RECORD = b"\x01"

@@ -9,15 +9,11 @@ shard runs its own ``git log --no-walk --stdin`` in a worker process, so git its
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import os
-import queue
 import re
 import subprocess
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,172 +24,13 @@ from launchgate.secretscan.detector import (
     extend_value,
     following_lines,
 )
+from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.patchstream import LineCuts, patch_buffers
 
 _SEP = "\x1f"
 LOG_FORMAT = "--format=%x01%H%x1f%an%x1f%ae%x1f%aI"
-_READ = 1 << 20
 _HUNK = re.compile(rb"(@+) [^+]*\+(\d+)")
-_MISSING = re.compile(
-    r"missing|unable to read|could not fetch|bad object|promisor|not our ref|does not exist",
-    re.IGNORECASE,
-)
 _NEXTLINE = NEXTLINE_MARKER.encode()
-
-
-class GitError(Exception):
-    """git failed in a way the user must hear about (message is for people)."""
-
-
-def git_env() -> dict[str, str]:
-    """Deterministic git: C locale, no prompts, no pager, no lazy fetch of missing objects."""
-    env = dict(os.environ)
-    env.update(
-        LC_ALL="C",
-        LANG="C",
-        GIT_TERMINAL_PROMPT="0",
-        GIT_PAGER="cat",
-        GIT_NO_LAZY_FETCH="1",
-        GIT_OPTIONAL_LOCKS="0",
-    )
-    for name in ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS"):
-        env.pop(name, None)  # our exclude pathspecs use magic; the user's env must not disable it
-    env.pop("GIT_ICASE_PATHSPECS", None)
-    return env
-
-
-def git_prefix(promisor: str | None = None) -> list[str]:
-    """``git`` plus config that makes output parseable whatever the user's config says."""
-    args = [
-        "git",
-        "-c",
-        "core.quotePath=true",
-        "-c",
-        "diff.noprefix=false",
-        "-c",
-        "log.showSignature=false",
-        "-c",
-        "diff.external=",
-    ]
-    if promisor:
-        # Partial clone: never fetch missing objects during a scan; they are skipped and counted.
-        args += ["-c", f"remote.{promisor}.url=file:///nonexistent/launchgate-no-lazy-fetch"]
-    return args
-
-
-def exclude_pathspecs(patterns: Sequence[str]) -> list[str]:
-    """The manifest's ``exclude`` globs as git pathspecs, so git never even reads those files.
-
-    Each pathspec excludes a subset of what :func:`launchgate.secretscan.tree.excluded` does (a
-    git glob's ``*`` stops at ``/``; fnmatch's does not), so filtering the results again in Python
-    keeps tree, history and staged scopes in exact agreement.
-    """
-    out: list[str] = []
-    for raw in patterns:
-        pattern = raw.strip()
-        while pattern.startswith("./"):
-            pattern = pattern[2:]
-        pattern = pattern.rstrip("/")
-        if not pattern or pattern in {"*", "**"}:
-            continue  # excluding everything is surely a mistake; the Python filter still applies
-        if "/" not in pattern:
-            pattern = "**/" + pattern  # a bare name matches at any depth
-        out.append(f":(exclude,glob){pattern}")
-        if not pattern.endswith("/**"):
-            out.append(f":(exclude,glob){pattern}/**")  # and everything under such a directory
-    return out
-
-
-def run_git(
-    root: Path, *args: str, input_: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [*git_prefix(), *args],
-        cwd=root,
-        env=git_env(),
-        input=input_,
-        capture_output=True,
-        check=False,
-    )
-
-
-@dataclass(frozen=True)
-class RepoInfo:
-    """What kind of repository we are scanning."""
-
-    toplevel: Path
-    shallow: bool
-    promisor: str | None  # partial clone: the remote that holds the missing objects
-    has_commits: bool
-    bare: bool = False  # a bare or mirror clone: history only, there is no working tree
-
-
-def inspect_repo(root: Path) -> RepoInfo | None:
-    """None when ``root`` is neither inside a work tree nor a bare repository."""
-    proc = run_git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository")
-    bare = False
-    if proc.returncode == 0:
-        lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-        toplevel = Path(lines[0])
-    else:
-        # A bare or mirror clone (`git clone --mirror`, the usual way to audit a whole remote).
-        proc = run_git(root, "rev-parse", "--is-bare-repository", "--is-shallow-repository")
-        lines = proc.stdout.decode().splitlines()
-        if proc.returncode != 0 or not lines or lines[0].strip() != "true":
-            return None
-        toplevel, bare = root, True
-    shallow = len(lines) > 1 and lines[1].strip() == "true"
-    head = run_git(root, "rev-list", "-n1", "--all")
-    return RepoInfo(toplevel, shallow, promisor_remote(root), bool(head.stdout.strip()), bare)
-
-
-def promisor_remote(root: Path) -> str | None:
-    """The remote a partial clone would fetch missing objects from, if this is one.
-
-    Older clones name it in ``extensions.partialClone``; git 2.2x+ marks the remote itself
-    (``remote.origin.promisor=true``, next to its ``partialclonefilter``).
-    """
-    named = run_git(root, "config", "--get", "extensions.partialClone").stdout.decode().strip()
-    if named:
-        return named
-    marked = run_git(root, "config", "--bool", "--get-regexp", r"^remote\..*\.promisor$")
-    for line in marked.stdout.decode("utf-8", "replace").splitlines():
-        key, _, value = line.partition(" ")
-        if value.strip() == "true":
-            return key[len("remote.") : -len(".promisor")]
-    return None
-
-
-def count_missing_objects(root: Path, revs: Sequence[str], promisor: str | None) -> int:
-    """Objects reachable from ``revs`` that this clone does not have (never fetches them)."""
-    proc = subprocess.run(
-        [*git_prefix(promisor), "rev-list", "--objects", "--missing=print", *revs, "--"],
-        cwd=root,
-        env=git_env(),
-        capture_output=True,
-        check=False,
-    )
-    return sum(1 for line in proc.stdout.splitlines() if line.startswith(b"?"))
-
-
-def list_commits(root: Path, revs: Sequence[str]) -> list[str]:
-    """Commits reachable from ``revs`` (e.g. ``--all`` or ``base..head``), newest first.
-
-    ``--all`` reaches only the newest stash entry (``refs/stash``); the older ones live in its
-    reflog, and a stashed secret is as present in the clone as a committed one: added too.
-    """
-    if "--all" in revs:
-        revs = [*revs, *stash_entries(root)]
-    proc = run_git(root, "rev-list", *revs, "--")
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else "git rev-list failed")
-    return proc.stdout.decode().split()
-
-
-def stash_entries(root: Path) -> list[str]:
-    """Every stash entry's commit (``git stash list``), newest first; none without a stash."""
-    proc = run_git(root, "reflog", "show", "--format=%H", "refs/stash", "--")
-    return proc.stdout.decode().split() if proc.returncode == 0 else []
 
 
 @dataclass(frozen=True)
@@ -228,6 +65,8 @@ class BatchResult:
     long_lines: int = 0
     inline_suppressed: int = 0
     failed: str | None = None  # git's error when the batch stopped early
+    cut_lines: int = 0  # lines longer than the per-line cap, read only up to it
+    cut_bytes: int = 0  # what those lines held past the cap: not scanned
     # Files git showed as "Binary files ... differ": (commit, path, new blob id). They are
     # sniffed afterwards (see blobs.py): UTF-16 or a stray NUL is text to scan all the same.
     binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
@@ -517,55 +356,6 @@ def _staged_args(pathspecs: Sequence[str] = ()) -> list[str]:
     return [*args, "--", *pathspecs] if pathspecs else args
 
 
-def _chunks(stream: int) -> Iterator[bytes]:
-    """Read the pipe in a thread (so git never waits on us) and yield complete-line buffers."""
-    with contextlib.suppress(OSError, AttributeError):
-        import fcntl
-
-        fcntl.fcntl(stream, 1031, _READ)  # F_SETPIPE_SZ: let git run ahead by a whole buffer
-    q: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
-
-    def reader() -> None:
-        try:
-            parts: list[bytes] = []
-            size = 0
-            while True:
-                data = os.read(stream, _READ)
-                if not data:
-                    break
-                parts.append(data)
-                size += len(data)
-                if size >= _READ:
-                    q.put(b"".join(parts))
-                    parts, size = [], 0
-            if parts:
-                q.put(b"".join(parts))
-        finally:
-            q.put(None)
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    pending = b""
-    while True:
-        data = q.get()
-        if data is None:
-            break
-        data = pending + data if pending else data
-        cut = data.rfind(b"\n") + 1
-        d = data.rfind(b"\ndiff ", 0, cut)
-        h = data.rfind(b"\n@@", 0, cut)
-        if d > h and d > 0:
-            cut = d + 1  # never split a file header from its first hunk
-        if cut <= 0:
-            pending = data
-            continue
-        yield data[:cut]
-        pending = data[cut:]
-    thread.join()
-    if pending:
-        yield pending if pending.endswith(b"\n") else pending + b"\n"
-
-
 def scan_commits(
     root: Path,
     commits: Sequence[str],
@@ -614,8 +404,10 @@ def _scan_patch(
             proc.stdin.write(stdin or b"")
             proc.stdin.close()
         try:
-            for chunk in _chunks(proc.stdout.fileno()):
+            cuts = LineCuts()
+            for chunk in patch_buffers(proc.stdout.fileno(), cuts):
                 scanner.feed(chunk)
+            result.cut_lines, result.cut_bytes = cuts.lines, cuts.bytes
         finally:
             proc.stdout.close()
             code = proc.wait()
@@ -625,7 +417,3 @@ def _scan_patch(
             lines = err.read().decode("utf-8", "replace").strip().splitlines()
             result.failed = lines[-1] if lines else f"git exited with {code}"
     return result
-
-
-def is_missing_objects(message: str) -> bool:
-    return bool(_MISSING.search(message))

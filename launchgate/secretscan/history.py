@@ -32,6 +32,8 @@ class HistoryResult:
     submodule_changes: int = 0
     long_lines: int = 0
     inline_suppressed: int = 0
+    cut_lines: int = 0
+    cut_bytes: int = 0
     skipped_commits: list[str] = field(default_factory=list)
     skip_reason: str = ""
     binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
@@ -45,6 +47,8 @@ class HistoryResult:
         self.submodule_changes += batch.submodule_changes
         self.long_lines += batch.long_lines
         self.inline_suppressed += batch.inline_suppressed
+        self.cut_lines += batch.cut_lines
+        self.cut_bytes += batch.cut_bytes
         self.binary_blobs.extend(batch.binary_blobs)
 
     def scan_binary(

@@ -24,7 +24,7 @@ from launchgate.secretscan.detector import (
     following_lines,
     path_matches,
 )
-from launchgate.secretscan.gitwalk import run_git
+from launchgate.secretscan.gitrepo import run_git
 from launchgate.secretscan.ownreports import is_own_report
 from launchgate.secretscan.pool import WORKER, Job, default_workers, run_jobs
 from launchgate.secretscan.textsniff import as_text

@@ -355,7 +355,7 @@ def test_submodule_is_not_followed_and_noted(repo: GitRepo, tmp_path: Path, scan
 
 def test_parallel_history_matches_in_process(repo: GitRepo):
     from launchgate.secretscan.detector import Detector
-    from launchgate.secretscan.gitwalk import list_commits
+    from launchgate.secretscan.gitrepo import list_commits
     from launchgate.secretscan.history import scan_history
     from launchgate.secretscan.rules import load_rules
 

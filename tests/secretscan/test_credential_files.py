@@ -9,13 +9,8 @@ import pytest
 
 from launchgate.findings import CheckResult, Severity
 from launchgate.secretscan.detector import Detector, header_literal
-from launchgate.secretscan.gitwalk import (
-    BatchResult,
-    PatchScanner,
-    _log_args,
-    git_env,
-    list_commits,
-)
+from launchgate.secretscan.gitrepo import git_env, list_commits
+from launchgate.secretscan.gitwalk import BatchResult, PatchScanner, _log_args
 from launchgate.secretscan.rules import load_rules
 from tests.fixtures.credential_files import build
 from tests.fixtures.gitrepo import GitRepo

@@ -21,7 +21,7 @@ from launchgate.secretscan.engine import (
     keyword_search,
     leftmost_longest,
 )
-from launchgate.secretscan.gitwalk import list_commits
+from launchgate.secretscan.gitrepo import list_commits
 from launchgate.secretscan.history import HistoryResult, scan_history
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import TreeResult, scan_buffer

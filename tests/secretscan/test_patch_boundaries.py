@@ -10,13 +10,8 @@ from __future__ import annotations
 import subprocess
 
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import (
-    BatchResult,
-    PatchScanner,
-    _log_args,
-    git_env,
-    list_commits,
-)
+from launchgate.secretscan.gitrepo import git_env, list_commits
+from launchgate.secretscan.gitwalk import BatchResult, PatchScanner, _log_args
 from launchgate.secretscan.rules import load_rules
 from tests.fixtures.gitrepo import GitRepo
 from tests.secretscan.conftest import github_token

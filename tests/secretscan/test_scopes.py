@@ -12,7 +12,7 @@ import yaml
 from launchgate.checkapi import CheckError
 from launchgate.redact import redact
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitwalk import exclude_pathspecs, list_commits
+from launchgate.secretscan.gitrepo import exclude_pathspecs, list_commits
 from launchgate.secretscan.history import scan_history
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import excluded, walk_files

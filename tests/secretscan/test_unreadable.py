@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchgate.findings import Severity
-from launchgate.secretscan.gitwalk import count_missing_objects, promisor_remote
+from launchgate.secretscan.gitrepo import count_missing_objects, promisor_remote
 from launchgate.secretscan.unreadable import (
     Unreadable,
     how_much,
