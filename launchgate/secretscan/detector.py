@@ -9,21 +9,22 @@ same added line in many commits is analysed once.
 
 from __future__ import annotations
 
-import base64
-import fnmatch
-import importlib
-import math
-import pkgutil
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-
-from detect_secrets.filters import heuristic
 
 from launchgate.secretscan import shapes
 from launchgate.secretscan.engine import KeywordSearch, keyword_search
+from launchgate.secretscan.linetext import ESCAPE, char_offsets, decode_base64, unescape_in_place
+from launchgate.secretscan.matchers import (
+    Matcher,
+    char_classes,
+    generic_noise,
+    plugin_matcher,
+    regex_matcher,
+    shannon_entropy,
+)
+from launchgate.secretscan.pathglobs import header_literal, path_matches, paths_prefilter
 from launchgate.secretscan.rulefilter import RuleFilter, build_filter
 from launchgate.secretscan.rules import (
     AllowEntry,
@@ -47,11 +48,6 @@ _WINDOW_BEFORE = 256
 _WINDOW_AFTER = 1024
 _WINDOW_MARGIN = 600  # longest value expected after its keyword (1Password tokens ~ 450)
 _CACHE_LIMIT = 400_000
-_B64ISH = re.compile(r"[A-Za-z0-9+/=_-]+")
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z_$.]*$")
-# A single word or a camel/Pascal-case name ("Kennwort", "userPassword"): a label, translation
-# or field name. Generic rules only; a real password that is one plain word is missed, knowingly.
-_WORDLIKE = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$")
 
 
 @dataclass(frozen=True)
@@ -62,78 +58,6 @@ class Hit:
     value: str
     column: int
     extend: bool = False  # multiline rule: the value continues on the next line
-
-
-def shannon_entropy(value: str) -> float:
-    """Bits per character; random base64 is about 6, English words about 3."""
-    if not value:
-        return 0.0
-    counts = Counter(value)
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
-def char_classes(value: str) -> int:
-    """How many of lower, upper, digit and symbol (not separators) the value mixes."""
-    classes = (
-        any(c.islower() for c in value),
-        any(c.isupper() for c in value),
-        any(c.isdigit() for c in value),
-        any(not c.isalnum() and c not in "_-./" for c in value),
-    )
-    return sum(classes)
-
-
-@lru_cache(maxsize=1)
-def _plugin_classes() -> dict[str, type]:
-    """detect-secrets plugin classes by class name (imported once, lazily)."""
-    import detect_secrets.plugins as pkg
-    from detect_secrets.plugins.base import BasePlugin
-
-    found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(pkg.__path__):
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-        for name, obj in vars(module).items():
-            if isinstance(obj, type) and issubclass(obj, BasePlugin) and obj is not BasePlugin:
-                found[name] = obj
-    return found
-
-
-Matcher = Callable[[str], Iterator[tuple[str, int]]]
-
-
-def _regex_matcher(pattern: str, source: str) -> Matcher:
-    compiled = compile_pattern(pattern, source)
-    # ``secret``, or ``secret2``, ``secret3``... in alternatives: the first one that matched.
-    named = sorted((g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=len)
-    groups: list[str | int] = [*named] or [0]
-    quoted = "q" in compiled.groupindex
-
-    def run(text: str) -> Iterator[tuple[str, int]]:
-        for m in compiled.finditer(text):
-            group = next((g for g in groups if m.group(g)), None)
-            if group is None:
-                continue
-            value = m.group(group)
-            if quoted and not m.group("q") and _IDENTIFIER.match(value):
-                continue  # an unquoted bare word is a variable name, not a literal
-            yield value, m.start(group)
-
-    return run
-
-
-def _plugin_matcher(name: str) -> Matcher:
-    cls = _plugin_classes().get(name)
-    if cls is None:
-        raise ValueError(f"detect-secrets has no plugin named {name!r}")
-    plugin = cls()
-
-    def run(text: str) -> Iterator[tuple[str, int]]:
-        for value in plugin.analyze_string(text):
-            if value:
-                yield value, max(text.find(value), 0)
-
-    return run
 
 
 @dataclass(frozen=True)
@@ -156,9 +80,9 @@ class Detector:
         for rule in ruleset.rules:
             try:
                 matcher = (
-                    _regex_matcher(rule.regex, rule.source)
+                    regex_matcher(rule.regex, rule.source)
                     if rule.regex
-                    else _plugin_matcher(rule.plugin or "")
+                    else plugin_matcher(rule.plugin or "")
                 )
             except ValueError as exc:
                 raise ValueError(f"{rule.source}: {rule.id}: {exc}") from None
@@ -281,7 +205,7 @@ class Detector:
         seen: set[tuple[str, str]] = set()
         out: list[Hit] = []
         last_end = -1
-        for pos in _char_offsets(text, self.search.starts(text.encode("utf-8", "surrogatepass"))):
+        for pos in char_offsets(text, self.search.starts(text.encode("utf-8", "surrogatepass"))):
             if pos + _WINDOW_MARGIN <= last_end:
                 continue  # the previous window holds this hit and any value that follows it
             start = max(0, pos - _WINDOW_BEFORE)
@@ -335,7 +259,7 @@ class Detector:
         hits: list[Hit] = []
         spans: list[tuple[int, int]] = []
         self._match_rules(text, scoped, hits, spans, allowed)
-        if _ESCAPE.search(text):
+        if ESCAPE.search(text):
             unescaped = unescape_in_place(text)
             if unescaped != text:
                 self._match_rules(unescaped, scoped, hits, spans)
@@ -402,7 +326,7 @@ class Detector:
             return False
         if rule.min_char_classes and char_classes(value) < rule.min_char_classes:
             return False
-        if rule.generic and _generic_noise(value, line):
+        if rule.generic and generic_noise(value, line):
             return False
         if compiled.valid is not None and not compiled.valid(value):
             return False
@@ -437,135 +361,3 @@ class Detector:
 
     def rule(self, rule_id: str) -> SecretRule:
         return self._compiled_by_id(rule_id).rule
-
-
-# Percent (%3D), unicode (\u0022) and hex (\x22) escapes of ASCII characters.
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}|\\u00[0-7][0-9A-Fa-f]|\\x[0-7][0-9A-Fa-f]")
-
-
-def unescape_in_place(text: str) -> str:
-    """``text`` with each escape of a punctuation or space character replaced by that character
-    padded with spaces to the escape's length, so columns stay true. Escapes of letters and
-    digits stay as they are: decoding them could make a token out of text that holds none."""
-
-    def restore(m: re.Match[str]) -> str:
-        char = chr(int(m.group(0)[-2:], 16))
-        if char.isalnum() or not char.isprintable():
-            return m.group(0)
-        return char.ljust(len(m.group(0)))
-
-    return _ESCAPE.sub(restore, text)
-
-
-_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}|[A-Za-z0-9_-]{12,}={0,2}")
-
-
-def decode_base64(value: str) -> str | None:
-    """The printable text ``value`` is the base64 (standard or URL-safe) of, or None."""
-    if len(value) % 4 or not _BASE64.fullmatch(value):
-        return None
-    try:
-        raw = base64.b64decode(value, altchars=b"-_" if "-" in value or "_" in value else None)
-        text = raw.decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return text if text.isprintable() else None
-
-
-def _char_offsets(text: str, byte_offsets: list[int]) -> Iterator[int]:
-    """Ascending UTF-8 byte offsets into ``text`` as character offsets, in one pass."""
-    if text.isascii():
-        yield from byte_offsets
-        return
-    raw = text.encode("utf-8", "surrogatepass")
-    done_bytes = done_chars = 0
-    for pos in byte_offsets:
-        done_chars += len(raw[done_bytes:pos].decode("utf-8", "surrogatepass"))
-        done_bytes = pos
-        yield done_chars
-
-
-def header_literal(glob: str) -> str:
-    """Lowercase text that every ``diff --git`` header of a file ``glob`` matches contains:
-    ``/.pgpass`` for ``**/.pgpass``, ``config/credentials/`` for ``**/config/credentials/*.key``."""
-    last = glob.rsplit("/", 1)[-1]
-    if not any(c in last for c in "*?["):
-        return "/" + last.lower()
-    runs = [r for r in re.split(r"\*\*/|[*?]|\[[^\]]*\]", glob) if r]
-    return max(runs, key=len).lower() if runs else glob.lower()
-
-
-def paths_prefilter(patterns: Sequence[str]) -> re.Pattern[str]:
-    """One regex that matches every path :func:`path_matches` matches for any of ``patterns``
-    (and maybe a few more): the cheap no for the many paths no path-scoped rule is about."""
-    variants: list[str] = []
-    for pattern in patterns:
-        variants.append(fnmatch.translate(pattern))
-        if pattern.startswith("**/"):
-            variants.append(fnmatch.translate(pattern[3:]))
-        if "/" not in pattern:
-            variants.append("(?s:.*/)?" + fnmatch.translate(pattern))
-    return re.compile("|".join(f"(?:{v})" for v in variants) or r"(?!)")
-
-
-def path_matches(path: str, pattern: str) -> bool:
-    """``**/x`` also matches top-level ``x``; a pattern without ``/`` matches any basename."""
-    if fnmatch.fnmatchcase(path, pattern):
-        return True
-    if pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:]):
-        return True
-    return "/" not in pattern and fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
-
-
-def _generic_noise(value: str, line: str) -> bool:
-    """detect-secrets' own false-positive heuristics, applied to generic keyword rules only."""
-    return bool(
-        heuristic.is_sequential_string(value)
-        or heuristic.is_potential_uuid(value)
-        or heuristic.is_templated_secret(value)
-        or heuristic.is_prefixed_with_dollar_sign(value)
-        or heuristic.is_indirect_reference(line)
-        or _WORDLIKE.match(value) is not None
-        or not _B64ISH.search(value)
-    )
-
-
-_ARMOR_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")
-_FOLLOWING = 8  # PEM/PGP armour headers (Proc-Type, DEK-Info, Version, Comment) and a blank
-
-
-def following_lines(buf: bytes, end: int, prefix: bytes = b"", n: int = _FOLLOWING) -> list[str]:
-    """Up to ``n`` lines after the line ending at ``end`` (each must start with ``prefix``)."""
-    out: list[str] = []
-    pos = end
-    while len(out) < n and pos < len(buf):
-        nxt = buf.find(b"\n", pos + 1)
-        line = buf[pos + 1 : nxt if nxt >= 0 else len(buf)]
-        if not line.startswith(prefix):
-            break
-        out.append(line[len(prefix) :].decode("utf-8", "replace").rstrip("\r"))
-        if nxt < 0:
-            break
-        pos = nxt
-    return out
-
-
-def extend_value(value: str, following: Sequence[str] = ()) -> str | None:
-    """Multiline rules (PEM keys): add the start of the body so each key hashes apart.
-
-    Armour header lines (``Version: GnuPG``, ``Comment:``, ``Proc-Type: 4,ENCRYPTED``,
-    ``DEK-Info:``) and blank lines between the header and the body are skipped. None when there
-    is no body at all (a header in code that builds or parses PEM text).
-    """
-    tail = value.rsplit("-----", 1)[-1].replace("\\r", "").split("\\n")[-1]
-    if len(tail) >= 20 and _B64ISH.fullmatch(tail):
-        return value  # the body follows on the same line (JSON with escaped newlines)
-    for line in following:
-        body = line.strip().strip("+").strip()
-        if not body or _ARMOR_HEADER.match(body):
-            continue
-        m = _B64ISH.match(body)
-        if m is None or len(m.group(0)) < 20:
-            return None
-        return f"{value}\n{m.group(0)[:80]}"
-    return None

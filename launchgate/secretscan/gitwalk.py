@@ -18,13 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgate import children
-from launchgate.secretscan.detector import (
-    NEXTLINE_MARKER,
-    Detector,
-    extend_value,
-    following_lines,
-)
+from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector
 from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.linetext import extend_value, following_lines
 from launchgate.secretscan.patchstream import LineCuts, patch_buffers
 
 _SEP = "\x1f"

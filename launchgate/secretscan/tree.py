@@ -17,15 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from launchgate.secretscan.detector import (
-    NEXTLINE_MARKER,
-    Detector,
-    extend_value,
-    following_lines,
-    path_matches,
-)
+from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector
 from launchgate.secretscan.gitrepo import run_git
+from launchgate.secretscan.linetext import extend_value, following_lines
 from launchgate.secretscan.ownreports import is_own_report
+from launchgate.secretscan.pathglobs import path_matches
 from launchgate.secretscan.pool import WORKER, Job, default_workers, run_jobs
 from launchgate.secretscan.textsniff import as_text
 

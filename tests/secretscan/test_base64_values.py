@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from launchgate.redact import redact
-from launchgate.secretscan.detector import decode_base64
+from launchgate.secretscan.linetext import decode_base64
 from tests.fixtures.gitrepo import GitRepo
 from tests.secretscan.conftest import by_rule, github_token, stripe_key
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from launchgate.findings import CheckResult, Severity
-from launchgate.secretscan.detector import Detector, header_literal
+from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitrepo import git_env, list_commits
 from launchgate.secretscan.gitwalk import BatchResult, PatchScanner, _log_args
+from launchgate.secretscan.pathglobs import header_literal
 from launchgate.secretscan.rules import load_rules
 from tests.fixtures.credential_files import build
 from tests.fixtures.gitrepo import GitRepo

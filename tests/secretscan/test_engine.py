@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchgate.checkapi import CheckError
-from launchgate.secretscan.detector import MAX_LINE, Detector, path_matches, paths_prefilter
+from launchgate.secretscan.detector import MAX_LINE, Detector
 from launchgate.secretscan.engine import (
     ENGINE_ENV,
     EngineError,
@@ -23,6 +23,7 @@ from launchgate.secretscan.engine import (
 )
 from launchgate.secretscan.gitrepo import list_commits
 from launchgate.secretscan.history import HistoryResult, scan_history
+from launchgate.secretscan.pathglobs import path_matches, paths_prefilter
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import TreeResult, scan_buffer
 from tests.fixtures.gitrepo import GitRepo

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from launchgate.secretscan.detector import Detector, unescape_in_place
+from launchgate.secretscan.detector import Detector
+from launchgate.secretscan.linetext import unescape_in_place
 from launchgate.secretscan.rules import load_rules
 from tests.secretscan.conftest import github_token, stripe_key
 

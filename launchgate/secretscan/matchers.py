@@ -1,0 +1,110 @@
+"""How a rule finds values in a line, and the tests a value must pass to be reported.
+
+A rule is a Python regex (the value is its ``secret`` group, or ``secret2``... in alternatives)
+or a detect-secrets plugin; generic rules also face detect-secrets' false-positive heuristics.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import pkgutil
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from detect_secrets.filters import heuristic
+
+from launchgate.secretscan.rules import compile_pattern
+
+B64ISH = re.compile(r"[A-Za-z0-9+/=_-]+")
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z_$.]*$")
+# A single word or a camel/Pascal-case name ("Kennwort", "userPassword"): a label, translation
+# or field name. Generic rules only; a real password that is one plain word is missed, knowingly.
+_WORDLIKE = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$")
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character; random base64 is about 6, English words about 3."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def char_classes(value: str) -> int:
+    """How many of lower, upper, digit and symbol (not separators) the value mixes."""
+    classes = (
+        any(c.islower() for c in value),
+        any(c.isupper() for c in value),
+        any(c.isdigit() for c in value),
+        any(not c.isalnum() and c not in "_-./" for c in value),
+    )
+    return sum(classes)
+
+
+@lru_cache(maxsize=1)
+def _plugin_classes() -> dict[str, type]:
+    """detect-secrets plugin classes by class name (imported once, lazily)."""
+    import detect_secrets.plugins as pkg
+    from detect_secrets.plugins.base import BasePlugin
+
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and issubclass(obj, BasePlugin) and obj is not BasePlugin:
+                found[name] = obj
+    return found
+
+
+Matcher = Callable[[str], Iterator[tuple[str, int]]]
+
+
+def regex_matcher(pattern: str, source: str) -> Matcher:
+    compiled = compile_pattern(pattern, source)
+    # ``secret``, or ``secret2``, ``secret3``... in alternatives: the first one that matched.
+    named = sorted((g for g in compiled.groupindex if re.fullmatch(r"secret\d*", g)), key=len)
+    groups: list[str | int] = [*named] or [0]
+    quoted = "q" in compiled.groupindex
+
+    def run(text: str) -> Iterator[tuple[str, int]]:
+        for m in compiled.finditer(text):
+            group = next((g for g in groups if m.group(g)), None)
+            if group is None:
+                continue
+            value = m.group(group)
+            if quoted and not m.group("q") and _IDENTIFIER.match(value):
+                continue  # an unquoted bare word is a variable name, not a literal
+            yield value, m.start(group)
+
+    return run
+
+
+def plugin_matcher(name: str) -> Matcher:
+    cls = _plugin_classes().get(name)
+    if cls is None:
+        raise ValueError(f"detect-secrets has no plugin named {name!r}")
+    plugin = cls()
+
+    def run(text: str) -> Iterator[tuple[str, int]]:
+        for value in plugin.analyze_string(text):
+            if value:
+                yield value, max(text.find(value), 0)
+
+    return run
+
+
+def generic_noise(value: str, line: str) -> bool:
+    """detect-secrets' own false-positive heuristics, applied to generic keyword rules only."""
+    return bool(
+        heuristic.is_sequential_string(value)
+        or heuristic.is_potential_uuid(value)
+        or heuristic.is_templated_secret(value)
+        or heuristic.is_prefixed_with_dollar_sign(value)
+        or heuristic.is_indirect_reference(line)
+        or _WORDLIKE.match(value) is not None
+        or not B64ISH.search(value)
+    )
