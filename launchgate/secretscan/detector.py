@@ -1,10 +1,11 @@
 """Line detector: a byte-level keyword prefilter, keyword routing, detectors and the allowlist.
 
-Speed comes from doing as little Python per line as possible: one keyword search (Hyperscan, or
-a trie regex without it; see :mod:`~launchgate.secretscan.engine`) finds the few candidate lines
-in a whole buffer (git output or a file), each candidate line goes
-only to the rules whose keywords it contains, and results are cached per distinct line so the
-same added line in many commits is analysed once.
+Speed comes from doing as little Python per line as possible: one scan of a whole buffer (git
+output or a file) finds the few candidate lines, each candidate line goes only to the rules whose
+keywords it contains, and results are cached per distinct line so the same added line in many
+commits is analysed once. With Hyperscan the scan is of every rule's pattern and a line goes
+only to the rules that may match it (:mod:`~launchgate.secretscan.rulefilter`); without it, of the
+keywords (a trie regex, :mod:`~launchgate.secretscan.engine`). Findings are the same either way.
 """
 
 from __future__ import annotations
