@@ -154,7 +154,8 @@ class _Run:
         m = measure(target.request, plan, self.factory, self.cap)
         obs = Observed.from_measurement(target.name, target.request.url, m)
         if obs is None:
-            return None, no_samples(target.name, target.request.url, m.errors, m.stopped)
+            reason = "; ".join(r for r in (m.stopped, m.failures()) if r) or None
+            return None, no_samples(target.name, target.request.url, m.errors, reason)
         return obs, None
 
     def route(self, target: Target) -> None:

@@ -24,6 +24,7 @@ Measurement honesty, because a gate is only as good as its clock:
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import math
@@ -36,9 +37,13 @@ from typing import Any
 
 import httpx
 
+from launchgate.web.body import drain
+from launchgate.web.client import WebSettings, request_deadline
+
 ClientFactory = Callable[[], httpx.Client]
 # While sampling, a thread whose response arrived waits at most this long for the GIL (not 5 ms).
 SWITCH_INTERVAL_S = 0.0005
+MAX_BODY = WebSettings.max_body_bytes
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Plan:
     warmup: int = 3
     timeout_s: float = 10.0
     route_time_cap_s: float = 60.0
+    max_body_bytes: int = MAX_BODY
 
 
 class RequestCap:
@@ -103,6 +109,11 @@ class Measurement:
     @property
     def errors(self) -> int:
         return sum(1 for s in self.samples if s.error is not None)
+
+    def failures(self) -> str | None:
+        """What went wrong, most frequent first: ``timeout x5, connection reset x1``."""
+        counts = collections.Counter(s.error for s in self.samples if s.error is not None)
+        return ", ".join(f"{error} x{n}" for error, n in counts.most_common()) or None
 
     @property
     def ttfbs(self) -> list[float]:
@@ -174,6 +185,22 @@ def _ms(start: int, end: int) -> float:
     return (end - start) / 1e6
 
 
+def failure_words(exc: httpx.HTTPError) -> str:
+    """A failed request in a few words for the no-samples finding (not an exception's name)."""
+    words = {
+        httpx.ConnectError: "connection failed",
+        httpx.ReadError: "connection reset",
+        httpx.WriteError: "connection reset",
+        httpx.RemoteProtocolError: "broken HTTP",
+        httpx.DecodingError: "broken HTTP",
+        httpx.UnsupportedProtocol: "not an http(s) URL",
+    }
+    for kind, word in words.items():
+        if isinstance(exc, kind):
+            return word
+    return type(exc).__name__
+
+
 def build(client: httpx.Client, request: RouteRequest, timeout_s: float) -> httpx.Request:
     """The request a worker sends on every turn (a bytes body can be sent again and again)."""
     return client.build_request(
@@ -190,9 +217,14 @@ def timed_request(
     request: RouteRequest,
     timeout_s: float,
     built: httpx.Request | None = None,
+    max_bytes: int = MAX_BODY,
 ) -> Sample:
     """Send ``request`` (as ``built`` by :func:`build`, when given) and time it from the trace
-    events (fallback: around the call)."""
+    events (fallback: around the call).
+
+    The whole exchange (connect, headers, body) ends within ``timeout_s``; the body is read as
+    sent and discarded, and one over ``max_bytes`` is a failed request: an endless or trickling
+    body costs neither memory nor more than the timeout."""
     if built is None:
         built = build(client, request, timeout_s)
     clock = _Clock()
@@ -200,11 +232,20 @@ def timed_request(
     built.extensions["trace"] = clock
     started = time.perf_counter_ns()
     try:
-        response = client.send(built)
+        with request_deadline(time.monotonic() + timeout_s):
+            response = client.send(built, stream=True)
+            try:
+                size = drain(response, max_bytes)
+            finally:
+                response.close()
     except httpx.TimeoutException:
         return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, "timeout")
     except httpx.HTTPError as exc:
-        return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, type(exc).__name__)
+        failure = failure_words(exc)
+        return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, failure)
+    if size < 0:
+        failure = f"body over {max_bytes // 1024} KiB"
+        return Sample(_ms(started, time.perf_counter_ns()), None, 0.0, None, failure)
     ended = clock.last_read or clock.body_done or time.perf_counter_ns()
     begin = clock.connect_started or clock.first_write or clock.first or started
     connect = (
@@ -255,11 +296,13 @@ def measure(
                 built = build(client, request, plan.timeout_s)
                 for _ in range(warmups):
                     if cap.take():
-                        timed_request(client, request, plan.timeout_s, built)
+                        timed_request(client, request, plan.timeout_s, built, plan.max_body_bytes)
                 with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait(timeout=plan.route_time_cap_s + plan.timeout_s * (warmups + 1))
                 while next_job():
-                    sample = timed_request(client, request, plan.timeout_s, built)
+                    sample = timed_request(
+                        client, request, plan.timeout_s, built, plan.max_body_bytes
+                    )
                     with lock:
                         results.append(sample)
         except Exception as exc:  # a worker that cannot run must not hang the others

@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from launchgate.smoke.verdict import REDIRECTS, find_loop
-from launchgate.web.client import read_body
+from launchgate.web.body import read_body
+from launchgate.web.client import RAW_LOCATION, request_deadline
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Exchange:
 
     def location(self) -> str | None:
         """The absolute redirect target, if this is a redirect."""
-        target = self.headers.get("location")
+        target = self.headers.get("location") or self.headers.get(RAW_LOCATION)
         if self.status not in REDIRECTS or not target:
             return None
         return urljoin(self.url, str(target).strip())
@@ -63,7 +64,9 @@ def _failure(exc: httpx.HTTPError) -> tuple[str, str]:
     text = str(exc) or type(exc).__name__
     lowered = text.lower()
     if isinstance(exc, httpx.TimeoutException):
-        return "timeout", f"no answer in time ({type(exc).__name__})"
+        return "timeout", f"no complete answer in time ({text})"
+    if isinstance(exc, httpx.DecodingError):
+        return "protocol", f"the server broke HTTP: {text}"
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return "tls", f"TLS failed: {text}"
     if "name or service" in lowered or "getaddrinfo" in lowered or "resolve" in lowered:
@@ -94,11 +97,15 @@ def exchange(
         return Exchange(method, url, error_kind="timeout", error="the check's deadline passed")
     timeout = max(0.05, min(timeout_s, left))
     started = time.perf_counter()
+    ends = time.monotonic() + timeout
     try:
-        with client.stream(
-            method, url, headers=dict(headers or {}), content=content, timeout=timeout
-        ) as response:
-            body = read_body(response, max_bytes, deadline=time.monotonic() + timeout)
+        with (
+            request_deadline(ends),
+            client.stream(
+                method, url, headers=dict(headers or {}), content=content, timeout=timeout
+            ) as response,
+        ):
+            body = read_body(response, max_bytes, deadline=ends)
             elapsed = (time.perf_counter() - started) * 1000
             return Exchange(
                 method,
@@ -147,6 +154,35 @@ def same_host(url: str, host: str) -> bool:
     return (urlsplit(url).hostname or "").lower().rstrip(".") == host.lower().rstrip(".")
 
 
+# Headers that carry who the user is: never sent to a host the redirect chain moved to.
+PRIVATE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+WEB_SCHEMES = ("http", "https")
+
+
+def without_userinfo(url: str) -> str:
+    """``https://user:pw@host/`` -> ``https://host/`` (httpx would send them as Basic auth)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+def other_scheme(hop: Exchange, target: str) -> Exchange | None:
+    """A redirect to ``file:``, ``ftp:``, ``javascript:``... is not fetched: the hop that would
+    have followed it fails with the reason."""
+    scheme = urlsplit(target).scheme.lower()
+    if scheme in WEB_SCHEMES:
+        return None
+    shown = target if len(target) <= 80 else target[:77] + "..."
+    return Exchange(
+        hop.method,
+        hop.url,
+        error_kind="scheme",
+        error=f"redirects ({hop.status}) to {shown}, a {scheme or 'relative'}: URL that is not "
+        "a web page (launchgate follows only http: and https:)",
+    )
+
+
 def follow(
     client: httpx.Client,
     method: str,
@@ -161,15 +197,20 @@ def follow(
     max_bytes: int,
 ) -> Chain:
     """Follow redirects hop by hop. ``credentials`` (auth headers, captured cookies) are sent
-    only while the hop's host is the first URL's host: a redirect to another host never gets them.
-    After a 301/302/303 a POST becomes a GET without body, as browsers do."""
+    only while the hop's host is the first URL's host: a redirect to another host never gets them,
+    nor the ``Authorization``/``Cookie`` of ``headers``, nor user:password written in a URL.
+    Only http(s) targets are followed. After a 301/302/303 a POST becomes a GET without body,
+    as browsers do."""
     declared = urlsplit(url).hostname or ""
     hops: list[Exchange] = []
     visited: list[str] = []
     current, current_method, body = url, method, content
     while True:
-        sent = dict(headers or {})
-        if credentials and same_host(current, declared):
+        home = same_host(current, declared)
+        sent = {
+            k: v for k, v in (headers or {}).items() if home or k.lower() not in PRIVATE_HEADERS
+        }
+        if credentials and home:
             sent.update(credentials)
         hop = exchange(
             client,
@@ -186,6 +227,12 @@ def follow(
         target = hop.location()
         if target is None:
             return Chain(tuple(hops))
+        refused = other_scheme(hop, target)
+        if refused is not None:
+            hops.append(refused)
+            return Chain(tuple(hops))
+        if not same_host(target, declared):
+            target = without_userinfo(target)
         if find_loop([*visited, target]) is not None:
             return Chain(tuple(hops), loop_at=len(hops) - 1)
         if len(hops) > max_redirects:

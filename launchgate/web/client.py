@@ -11,13 +11,15 @@ by a network backend that swaps the address at connect time, below TLS, so nothi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import os
 import ssl
+import threading
 import time
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +29,7 @@ import httpcore
 import httpx
 
 from launchgate import __version__
+from launchgate.web.body import ACCEPT_ENCODING
 
 ResolveMap = Mapping[tuple[str, int], str]
 
@@ -135,8 +138,68 @@ def unverified_ssl_context() -> ssl.SSLContext:
     return context
 
 
+_deadline = threading.local()
+
+
+@contextlib.contextmanager
+def request_deadline(deadline: float) -> Iterator[None]:
+    """Every network operation of the requests made inside (this thread) ends by ``deadline``
+    (a ``time.monotonic()`` value): connect, TLS, headers and body together.
+
+    httpx's timeouts are per operation, so a server sending one byte a second (in the headers or
+    the body) would hold a request for as long as it likes; the streams below cut each read's
+    timeout to what is left, then raise ``ReadTimeout``.
+    """
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = deadline if previous is None else min(previous, deadline)
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def _left(timeout: float | None, operation: str) -> float | None:
+    at: float | None = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        error = httpcore.ConnectTimeout if operation == "connect" else httpcore.ReadTimeout
+        raise error(f"the request's deadline passed during {operation}")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every operation honours the thread's :func:`request_deadline`."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _left(timeout, "read"))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(timeout, "write"))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _left(timeout, "connect"))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _ResolvingBackend(httpcore.SyncBackend):
-    """Connects to the ``--resolve`` address; TLS (SNI, certificate name) still uses the host."""
+    """Connects to the ``--resolve`` address; TLS (SNI, certificate name) still uses the host.
+    Streams end by the thread's :func:`request_deadline`."""
 
     def __init__(self, settings: WebSettings) -> None:
         self._settings = settings
@@ -150,7 +213,10 @@ class _ResolvingBackend(httpcore.SyncBackend):
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         address = self._settings.address_for(host, port)
-        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+        stream = super().connect_tcp(
+            address, port, _left(timeout, "connect"), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
 
 
 class _ResolvingTransport(httpx.HTTPTransport):
@@ -172,6 +238,26 @@ class _ResolvingTransport(httpx.HTTPTransport):
         )
 
 
+# Where a Location header httpx cannot parse (or that is not http/https) is kept instead.
+RAW_LOCATION = "x-launchgate-unfollowable-location"
+
+
+def _keep_unfollowable_location(response: httpx.Response) -> None:
+    """httpx parses every redirect's Location, even when not following, and raises on one it
+    cannot parse (``javascript:...``), losing the answer. Such a Location (or one to another
+    scheme) is moved to :data:`RAW_LOCATION` so the caller gets the answer and judges it."""
+    location = response.headers.get("location")
+    if location is None:
+        return
+    try:
+        followable = response.request.url.join(location).scheme in ("http", "https")
+    except (httpx.InvalidURL, ValueError):
+        followable = False
+    if not followable:
+        response.headers[RAW_LOCATION] = location
+        del response.headers["location"]
+
+
 def make_client(
     settings: WebSettings,
     *,
@@ -190,7 +276,7 @@ def make_client(
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
     )
-    all_headers = {"User-Agent": settings.user_agent}
+    all_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
     all_headers.update(headers or {})
     return httpx.Client(
         transport=_ResolvingTransport(settings, limits, verify=verify),
@@ -199,38 +285,5 @@ def make_client(
         max_redirects=settings.max_redirects,
         headers=all_headers,
         trust_env=False,
+        event_hooks={"response": [_keep_unfollowable_location]},
     )
-
-
-@dataclass(frozen=True)
-class Body:
-    """A response body read up to a cap; ``truncated`` when the server sent more."""
-
-    content: bytes
-    truncated: bool
-
-    def text(self, encoding: str | None = None) -> str:
-        return self.content.decode(encoding or "utf-8", errors="replace")
-
-
-def read_body(response: httpx.Response, max_bytes: int, deadline: float | None = None) -> Body:
-    """Read a streamed response's (decoded) body, stopping after ``max_bytes``.
-
-    Use with ``client.stream(...)``: an oversized or endless body costs at most ``max_bytes`` of
-    memory (the cap applies after decompression, so a compression bomb is capped too). A server
-    that trickles bytes slower than the read timeout could still hold a reader for long, so an
-    optional ``deadline`` (``time.monotonic()`` value) bounds the whole read: past it,
-    ``httpx.ReadTimeout`` is raised.
-    """
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        if deadline is not None and time.monotonic() > deadline:
-            raise httpx.ReadTimeout("the body was still arriving at the deadline")
-        room = max_bytes - size
-        if len(chunk) > room:
-            chunks.append(chunk[:room])
-            return Body(b"".join(chunks), truncated=True)
-        chunks.append(chunk)
-        size += len(chunk)
-    return Body(b"".join(chunks), truncated=False)

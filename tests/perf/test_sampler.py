@@ -66,7 +66,7 @@ def test_expected_status_and_transport_errors(server: str) -> None:
     assert (ok.status, ok.error) == (201, None)
     assert wrong.error == "status 201"
     assert default.error is None  # below 400 without an explicit expectation
-    assert refused.error == "ConnectError"
+    assert refused.error == "connection failed"
     assert refused.status is None
 
 

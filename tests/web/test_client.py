@@ -9,6 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from launchgate.web.body import read_body
 from launchgate.web.client import (
     ResolveError,
     WebSettings,
@@ -16,7 +17,6 @@ from launchgate.web.client import (
     make_client,
     parse_resolve,
     parse_resolve_all,
-    read_body,
     ssl_context,
 )
 from tests.fixtures.https import HOST, PKI, HttpsServerFactory
