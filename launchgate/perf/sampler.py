@@ -195,6 +195,11 @@ def failure_words(exc: httpx.HTTPError) -> str:
         httpx.DecodingError: "broken HTTP",
         httpx.UnsupportedProtocol: "not an http(s) URL",
     }
+    text = str(exc).lower()
+    if "certificate" in text:
+        return "TLS certificate refused"
+    if "ssl" in text or "tls" in text:
+        return "TLS failed"
     for kind, word in words.items():
         if isinstance(exc, kind):
             return word

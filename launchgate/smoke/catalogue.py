@@ -102,6 +102,13 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "An endless or huge answer: check the route (the check read only the first bytes).",
     ),
     (
+        "smoke.body-not-decoded",
+        M,
+        "Body sent with a compression that was not asked for",
+        "Send only the Content-Encoding the client accepts (gzip, deflate here); the body "
+        "could not be checked.",
+    ),
+    (
         "smoke.auth-unavailable",
         H,
         "Credentials for a route are not set",

@@ -11,6 +11,7 @@ from launchgate.smoke.catalogue import finding
 from launchgate.smoke.config import Expect
 from launchgate.smoke.probe import Chain, Exchange
 from launchgate.userregex import compile_user
+from launchgate.web.body import ACCEPT_ENCODING
 
 _SHOWN = 80  # characters of a value shown in a message
 
@@ -59,7 +60,8 @@ def judge(expect: Expect, chain: Chain, where: Location) -> list[Finding]:
                 details={"status": answer.status},
             )
         )
-    out.extend(_body(expect, answer, where))
+    if not answer.undecoded:  # a body that could not be read is reported once, below
+        out.extend(_body(expect, answer, where))
     if expect.content_type and answer.content_type != expect.content_type.lower():
         out.append(
             finding(
@@ -111,6 +113,16 @@ def judge(expect: Expect, chain: Chain, where: Location) -> list[Finding]:
                     details={"elapsed_ms": round(slowest.elapsed_ms), "max_ms": expect.max_ms},
                 )
             )
+    if answer.undecoded:
+        out.append(
+            finding(
+                "smoke.body-not-decoded",
+                f"the body is sent with Content-Encoding: {answer.undecoded}, which launchgate "
+                f"did not ask for (Accept-Encoding: {ACCEPT_ENCODING}); its content was not "
+                "checked",
+                where,
+            )
+        )
     if answer.truncated:
         out.append(
             finding(

@@ -29,6 +29,7 @@ class Exchange:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     body: bytes = b""
     truncated: bool = False
+    undecoded: str | None = None  # a Content-Encoding left as sent (not one we asked for)
     elapsed_ms: float = 0.0
     error_kind: str | None = None  # dns, refused, reset, tls, timeout, protocol, connect
     error: str | None = None
@@ -114,6 +115,7 @@ def exchange(
                 headers=response.headers,
                 body=body.content,
                 truncated=body.truncated,
+                undecoded=body.undecoded,
                 elapsed_ms=elapsed,
             )
     except httpx.HTTPError as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import http.cookiejar
 import ipaddress
 import os
 import ssl
@@ -258,6 +259,14 @@ def _keep_unfollowable_location(response: httpx.Response) -> None:
         del response.headers["location"]
 
 
+def _no_cookie_jar() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing. httpx keeps every Set-Cookie and sends it with later requests
+    of the client: one route's session would go with another route's anonymous probe, and one
+    non-ASCII cookie made every later request to that host fail (UnicodeEncodeError). Checks
+    that need a cookie (flows) capture it from the answer and send it themselves."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
 def make_client(
     settings: WebSettings,
     *,
@@ -286,4 +295,5 @@ def make_client(
         headers=all_headers,
         trust_env=False,
         event_hooks={"response": [_keep_unfollowable_location]},
+        cookies=_no_cookie_jar(),
     )
