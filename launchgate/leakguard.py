@@ -4,7 +4,8 @@ Checks show secrets only in redacted form, but a secret can reach output by othe
 variable *name* in code (``os.environ.get("sk_live_…")``), inside a file *path*
 (``tokens/ghp_….env``), in a detail, a summary or an error. Every string of every result passes
 here: values the checks masked are replaced, and any text shaped like a credential (the secrets
-check's specific detectors, not its generic keyword rules) is masked too, so that in Actions it is
+check's specific detectors, not its generic keyword rules, and the password of a URL's
+``user:password@``) is masked too, so that in Actions it is
 also hidden by ``::add-mask::`` from the rest of the log.
 
 The same pass shows control characters (ANSI escapes, NUL, DEL, C1, CR) as visible ``\\x1b``-style
@@ -49,9 +50,15 @@ def _shape_detector() -> Any:
     return Detector(RuleSet(rules=specific, allow=rules.allow))
 
 
+# The password of ``scheme://user:password@host``: a server's redirect or a user's URL can
+# carry one, and it has no shape a detector would know.
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:]*:([^\s/?#@]+)@")
+
+
 def secrets_in(text: str) -> set[str]:
-    """Every credential-shaped value in ``text`` (line by line, as the detectors read files)."""
-    found: set[str] = set()
+    """Every credential-shaped value in ``text`` (line by line, as the detectors read files),
+    and every password written in a URL."""
+    found = set(_URL_PASSWORD.findall(text))
     for line in text.splitlines():
         hits, _ = _shape_detector().scan(line, "")
         found.update(hit.value for hit in hits)

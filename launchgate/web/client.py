@@ -108,12 +108,15 @@ class WebSettings:
     @classmethod
     def from_params(cls, params: Mapping[str, Any], **overrides: Any) -> WebSettings:
         """Settings from a check's ``ctx.params``: ``resolve`` (list of curl-style entries),
-        ``ca_bundle`` (path). Raises :class:`ResolveError` or ``ValueError`` on bad input."""
+        ``ca_bundle`` (path). Raises :class:`ResolveError` or ``ValueError`` on bad input
+        (including a CA bundle that cannot be loaded)."""
         resolve = parse_resolve_all(params.get("resolve") or ())
         ca_bundle = params.get("ca_bundle") or None
         if ca_bundle is not None and not os.path.isfile(ca_bundle):
             raise ValueError(f"--ca-bundle {ca_bundle!r}: no such file")
-        return cls(resolve=resolve, ca_bundle=ca_bundle, **overrides)
+        settings = cls(resolve=resolve, ca_bundle=ca_bundle, **overrides)
+        ssl_context(settings)  # a bundle that is not PEM is a clear error now, not mid-run
+        return settings
 
 
 @functools.cache
