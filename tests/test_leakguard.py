@@ -121,3 +121,28 @@ def test_a_secret_only_in_a_location_is_found_and_scrubbed() -> None:
     [cleaned] = clean_results([result], masker)
     assert token in masker.values
     assert cleaned.findings[0].location.url == "https://x.io/***"
+
+
+def test_the_password_of_a_url_is_a_secret_wherever_the_url_appears() -> None:
+    text = "ends at http://admin:redir-pw-31f9c2@127.0.0.1:8080/cb (from ftp://u:ftp-pw-77a1@h/)"
+    assert secrets_in(text) == {"redir-pw-31f9c2", "ftp-pw-77a1"}
+    masker = Masker()
+    (result,) = clean_results(
+        [CheckResult(check="smoke", findings=(_finding(message=text),))], masker
+    )
+    assert (
+        result.findings[0].message
+        == "ends at http://admin:***@127.0.0.1:8080/cb (from ftp://u:***@h/)"
+    )
+    assert masker.values == {"redir-pw-31f9c2", "ftp-pw-77a1"}
+
+
+def test_a_url_without_a_password_or_with_an_at_sign_elsewhere_has_no_url_secret() -> None:
+    for text in (
+        "https://admin@app.test/",  # a user name is not a secret
+        "https://app.test:8443/path?mail=ada:x@example.com",  # ':' and '@' after the host
+        "https://app.test/a:b@c",
+        "mailto:ada:lovelace@example.com",  # not scheme://
+        "see https://:@app.test/",  # empty password
+    ):
+        assert secrets_in(text) == set(), text

@@ -11,14 +11,17 @@ from werkzeug import Request, Response
 
 from launchgate.web.body import read_body
 from launchgate.web.client import (
+    RAW_LOCATION,
     ResolveError,
     WebSettings,
     default_ca_bundle,
     make_client,
     parse_resolve,
     parse_resolve_all,
+    request_deadline,
     ssl_context,
 )
+from tests.fixtures import hostile_web as hw
 from tests.fixtures.https import HOST, PKI, HttpsServerFactory
 
 
@@ -193,3 +196,53 @@ def test_a_silent_server_times_out_within_the_read_timeout(silent_port: int) -> 
     with make_client(settings) as client, pytest.raises(httpx.TimeoutException):
         client.get(f"http://127.0.0.1:{silent_port}/")
     assert time.monotonic() - started < 5
+
+
+def test_request_deadline_ends_headers_that_trickle_within_the_read_timeout() -> None:
+    # A byte every 0.1 s never trips a 2 s read timeout; the deadline ends it all the same.
+    with hw.serve({"/": hw.trickle(b"HTTP/1.1 200 OK\r\n", 0.1)}) as server:
+        started = time.monotonic()
+        with (
+            make_client(WebSettings(read_timeout_s=2)) as client,
+            request_deadline(time.monotonic() + 0.5),
+            pytest.raises(httpx.ReadTimeout),
+        ):
+            client.get(f"http://127.0.0.1:{server.port}/")
+        assert time.monotonic() - started < 1.5
+
+
+def test_request_deadline_nests_to_the_earlier_and_is_gone_afterwards() -> None:
+    with hw.serve({"/": hw.answer(b"ok")}) as server, make_client(WebSettings()) as client:
+        url = f"http://127.0.0.1:{server.port}/"
+        with (
+            request_deadline(time.monotonic() - 1),
+            request_deadline(time.monotonic() + 60),
+            pytest.raises(httpx.ConnectTimeout),
+        ):
+            client.get(url)
+        assert client.get(url).text == "ok"
+
+
+def test_the_client_keeps_no_cookie_from_one_request_for_the_next() -> None:
+    routes = {
+        "/set": hw.answer(b"set", headers={"Set-Cookie": "session=abc123; Path=/"}),
+        "/set-bad": hw.raw(
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=\xff\xfe; Path=/\r\nContent-Length: 0\r\n\r\n"
+        ),
+        "/next": hw.answer(b"next"),
+    }
+    with hw.serve(routes) as server, make_client(WebSettings()) as client:
+        for path in ("/set", "/set-bad", "/next"):
+            assert client.get(f"http://127.0.0.1:{server.port}{path}").status_code == 200
+    assert [r.headers.get("cookie") for r in server.seen] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    "location", ["javascript:alert(1)", "file:///etc/passwd", "ftp://h/x", "gopher://h/"]
+)
+def test_a_location_that_is_not_a_web_address_is_kept_aside_not_raised(location: str) -> None:
+    with hw.serve({"/": hw.redirect(location)}) as server, make_client(WebSettings()) as client:
+        response = client.get(f"http://127.0.0.1:{server.port}/")
+    assert response.status_code == 302
+    assert "location" not in response.headers
+    assert response.headers[RAW_LOCATION] == location
