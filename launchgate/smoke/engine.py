@@ -81,13 +81,14 @@ class Smoke:
         headers: Mapping[str, str] | None = None,
         *,
         verified: bool = True,
+        timeout_s: float | None = None,
     ) -> Exchange:
         return exchange(
             self._pick(verified),
             method,
             url,
             headers=headers,
-            timeout_s=self.config.timeout_s,
+            timeout_s=timeout_s or self.config.timeout_s,
             deadline=self.deadline,
             max_bytes=self.settings.max_body_bytes,
         )
@@ -166,6 +167,8 @@ class Smoke:
         creds = credentials(route.auth, self.environ, self.mask)
         out: list[Finding] = []
         verified = True
+        # The route's own timeout bounds each of its requests (the anonymous and CORS probes too).
+        route_timeout = route.timeout_ms / 1000 if route.timeout_ms else None
         if creds.missing:
             out.append(
                 finding(
@@ -176,13 +179,12 @@ class Smoke:
                 )
             )
         else:
-            timeout = route.timeout_ms / 1000 if route.timeout_ms else None
-            chain = self.follow(route, url, creds.headers, timeout)
+            chain = self.follow(route, url, creds.headers, route_timeout)
             tls_failure = self.tls_fallback(chain)
             if tls_failure is not None:
                 out.append(tls_failure)
                 verified = False
-                chain = self.follow(route, url, {}, timeout, verified=False)
+                chain = self.follow(route, url, {}, route_timeout, verified=False)
             if verified or not creds.headers:
                 out += judge(route.expect, chain, where)
             out += edge.chain_findings(chain, where)
@@ -194,11 +196,13 @@ class Smoke:
             elif route.expect.refusal_ok and not route.private:  # an ad hoc URL: hints only
                 out += posture.looks_private_findings(chain.final, self.policy, where)
         if route.private and route.kind == "read":  # a write route is sent once, never replayed
-            anonymous = self.fetch(route.method, url, route.headers, verified=verified)
+            anonymous = self.fetch(
+                route.method, url, route.headers, verified=verified, timeout_s=route_timeout
+            )
             out += posture.anonymous_findings(anonymous, where)
         if route.method == "GET" and route.kind == "read":
             origin = {**route.headers, "Origin": posture.FOREIGN_ORIGIN}
-            probe = self.fetch("GET", url, origin, verified=verified)
+            probe = self.fetch("GET", url, origin, verified=verified, timeout_s=route_timeout)
             if probe.ok:
                 out += posture.cors_findings(probe, self.config.cors_allowed, where)
         return out

@@ -37,6 +37,7 @@ __all__ = ["pki"]
 BOMB = 300 << 20  # what each bomb inflates to: far over the 5 MiB body cap
 MEMORY_BOUND_MIB = 150  # generous (several capped bodies at once), far below what bombs cost
 TRICKLE_S = 0.2  # a byte every 0.2 s: always within a read timeout, never finished
+TRICKLE_TIMEOUT_MS = 800  # the routes' own timeout, which must end them
 TOKEN = "hostile-bearer-5c1d9e0f7a"  # pragma: allowlist secret
 COOKIE = "session=hostile-cookie-81ab2c"
 
@@ -87,7 +88,10 @@ def plain_routes() -> dict[str, hw.Behaviour]:
 @dataclass(frozen=True)
 class Expected:
     rule: str
-    words: str  # in the finding's message
+    words: str  # in the finding's message ("a|b": either)
+
+    def said(self, message: str) -> bool:
+        return any(words in message for words in self.words.split("|"))
 
 
 SMOKE_EXPECTED: dict[str, Expected] = {
@@ -101,7 +105,10 @@ SMOKE_EXPECTED: dict[str, Expected] = {
     "to-file": Expected("smoke.unreachable", "a file: URL that is not a web page"),
     "to-ftp": Expected("smoke.unreachable", "a ftp: URL that is not a web page"),
     "to-js": Expected("smoke.unreachable", "a javascript: URL that is not a web page"),
-    "reset": Expected("smoke.unreachable", "closed connection without sending complete"),
+    # The reset reaches the client before or after it read what came first: either is right.
+    "reset": Expected(
+        "smoke.unreachable", "closed connection without sending complete|connection was reset"
+    ),
     "gzip-bomb": Expected("smoke.body-too-large", "larger than the 5242880 bytes"),
     "deflate-bomb": Expected("smoke.body-too-large", "larger than the 5242880 bytes"),
     "nested-bomb": Expected("smoke.body-too-large", "larger than the 5242880 bytes"),
@@ -214,6 +221,9 @@ def test_smoke_gives_every_hostile_route_a_clear_finding_in_time_and_memory(
         {"name": n, "url": sites.url(n), "expect": {"contains": "launch ready"}} for n in names
     ]
     routes[0]["expect"] = {"contains": "never-on-this-page"}
+    for route in routes:  # short limits where the server never finishes; generous elsewhere
+        if route["name"].startswith("trickle"):
+            route["timeout_ms"] = TRICKLE_TIMEOUT_MS
     routes.append(
         {
             "name": "cross-host",
@@ -225,7 +235,7 @@ def test_smoke_gives_every_hostile_route_a_clear_finding_in_time_and_memory(
     deadline_s = 10
     manifest = {
         "routes": routes,
-        "smoke": {"timeout_ms": 1000, "deadline_s": deadline_s, "wait": {"timeout_s": 1}},
+        "smoke": {"timeout_ms": 5000, "deadline_s": deadline_s, "wait": {"timeout_s": 1}},
     }
     hw.nested_gzip_bomb(BOMB)  # built before measuring (cached)
     result, took, growth = run_check(
@@ -237,7 +247,7 @@ def test_smoke_gives_every_hostile_route_a_clear_finding_in_time_and_memory(
     found = by_route(result)
     for name, expected in SMOKE_EXPECTED.items():
         messages = [f.message for f in about(result, name, sites) if f.rule == expected.rule]
-        assert any(expected.words in m for m in messages), (name, about(result, name, sites))
+        assert any(expected.said(m) for m in messages), (name, about(result, name, sites))
     for name in JUDGED_FINE:  # judged: the expected text was found despite the encoding
         assert not [f for f in found.get(name, []) if f.rule.startswith("smoke.body")], name
     assert not [f for f in result.findings if "Traceback" in f.message]
@@ -256,12 +266,13 @@ def test_smoke_gives_every_hostile_route_a_clear_finding_in_time_and_memory(
     assert not [p for p in paths if "passwd" in p or "alert" in p or "pub" in p]
 
 
+NO_SAMPLES = "perf.no-samples"
 PERF_EXPECTED: dict[str, str] = {
     "endless": "body over 5120 KiB",
     "trickle-head": "timeout",
     "trickle-body": "timeout",
     "huge-header": "broken HTTP",
-    "reset": "broken HTTP",
+    "reset": "broken HTTP|connection reset",
     "nul-header": "broken HTTP",
     "tls-expired": "TLS certificate refused",
     "tls-garbage": "TLS failed",
@@ -275,20 +286,26 @@ def test_perf_times_what_it_can_and_names_why_it_cannot_in_time_and_memory(
 ) -> None:
     names = [*PERF_EXPECTED, *PERF_MEASURED]
     manifest = {
-        "routes": [{"name": n, "url": sites.url(n)} for n in names],
-        "perf": {"samples": 1, "warmup": 0, "concurrency": 1, "timeout_ms": 600},
+        "routes": [
+            {"name": n, "url": sites.url(n)}
+            | ({"timeout_ms": TRICKLE_TIMEOUT_MS} if n.startswith("trickle") else {})
+            for n in names
+        ],
+        "perf": {"samples": 1, "warmup": 0, "concurrency": 1, "timeout_ms": 5000},
     }
     hw.nested_gzip_bomb(BOMB)
     result, took, growth = run_check(
         PERF, tmp_path, manifest, ca_bundle=str(pki.ca_file), resolve=sites.resolve()
     )
 
-    # Each failing route is measured twice (confirmation): at most 2 x 0.6 s each, plus slack.
-    assert took < 2 * 0.6 * len(names) + 5, f"perf took {took:.1f} s"
+    # Trickling routes are measured twice (confirmation), each request cut at its timeout;
+    # without a deadline that includes the body, either would hang for hours.
+    assert took < 15, f"perf took {took:.1f} s"
     assert growth < MEMORY_BOUND_MIB, f"peak RSS grew {growth:.0f} MiB"
     found = by_route(result)
     for name, words in PERF_EXPECTED.items():
-        no_samples = [f for f in found.get(name, []) if f.rule == "perf.no-samples"]
-        assert no_samples and words in no_samples[0].message, (name, found.get(name))
+        no_samples = [f for f in found.get(name, []) if f.rule == NO_SAMPLES]
+        said = Expected(NO_SAMPLES, words).said(no_samples[0].message) if no_samples else False
+        assert said, (name, found.get(name))
     measured = {m.route for m in result.routes}
     assert measured == set(PERF_MEASURED)
