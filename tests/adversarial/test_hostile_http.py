@@ -232,7 +232,7 @@ def test_smoke_gives_every_hostile_route_a_clear_finding_in_time_and_memory(
             "headers": {"Cookie": COOKIE, "X-Trace": "kept"},
         }
     )
-    deadline_s = 10
+    deadline_s = 30  # generous on a loaded machine; only a hang comes near it
     manifest = {
         "routes": routes,
         "smoke": {"timeout_ms": 5000, "deadline_s": deadline_s, "wait": {"timeout_s": 1}},
@@ -300,7 +300,7 @@ def test_perf_times_what_it_can_and_names_why_it_cannot_in_time_and_memory(
 
     # Trickling routes are measured twice (confirmation), each request cut at its timeout;
     # without a deadline that includes the body, either would hang for hours.
-    assert took < 15, f"perf took {took:.1f} s"
+    assert took < 60, f"perf took {took:.1f} s"  # ~3 s alone; generous for a loaded machine
     assert growth < MEMORY_BOUND_MIB, f"peak RSS grew {growth:.0f} MiB"
     found = by_route(result)
     for name, words in PERF_EXPECTED.items():
