@@ -227,7 +227,8 @@ def test_the_client_keeps_no_cookie_from_one_request_for_the_next() -> None:
     routes = {
         "/set": hw.answer(b"set", headers={"Set-Cookie": "session=abc123; Path=/"}),
         "/set-bad": hw.raw(
-            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=\xff\xfe; Path=/\r\nContent-Length: 0\r\n\r\n"
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=\xff\xfe; Path=/\r\nContent-Length: 0\r\n"
+            b"Connection: close\r\n\r\n"
         ),
         "/next": hw.answer(b"next"),
     }
