@@ -61,3 +61,31 @@ def test_links_out_names_binary_and_long_lines_are_handled(tmp_path: Path) -> No
     assert "long.txt" in paths  # a 5 MB line is still scanned to its end
     assert report["checks"][0]["status"] in ("fail", "pass")
     assert done.returncode in (0, 1)
+
+
+def test_a_corrupt_object_fails_the_gate_and_a_submodule_is_named_not_followed(
+    tmp_path: Path,
+) -> None:
+    """A corrupt blob is never a clean pass (high, with git's own words), and a submodule's
+    commits (another repository) are said to be outside the scan, not silently skipped."""
+    sub = GitRepo(tmp_path / "sub")
+    sub.commit("s", {"s.env": f"TOKEN={github_token()}\n"})
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("one", {"a.env": f"TOKEN={github_token()}\n"})
+    repo.git("rm", "-q", "a.env")  # gone from the tree: git cannot reuse the file for the blob
+    repo.git("commit", "-qm", "rm")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub.path), "v/sub")
+    repo.git("commit", "-qm", "sub")
+    blob = repo.git("rev-parse", "HEAD~2:a.env").strip()
+    loose = repo.path / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not zlib at all")
+
+    done, report = _scan(repo.path)
+    assert done.returncode == 1
+    (check,) = report["checks"]
+    assert check["status"] == "fail"
+    assert "1 submodule(s) not followed" in check["summary"]
+    (incomplete,) = [f for f in report["findings"] if f["rule"] == "secrets.history-incomplete"]
+    assert incomplete["severity"] == "high"
+    assert "missing or corrupt objects" in incomplete["message"]
