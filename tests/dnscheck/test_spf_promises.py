@@ -44,6 +44,7 @@ def test_valid_records_have_no_errors(record: str) -> None:
         ("v=spf1 include:a.b.123", "'a.b.123' is not a fully qualified domain name"),
         ("v=spf1 =foo", "unknown mechanism '=foo'"),
         ("v=spf1 1abc", "unknown mechanism '1abc'"),
+        ("v=spf1 1234=x", "unknown mechanism '1234=x'"),  # no name: never a modifier
         ("v=spf1 +redirect=_spf.example.com", "unknown mechanism '+redirect=_spf.example.com'"),
         ("v=spf1 redirect=bad", "'redirect=bad': 'bad' is not a fully qualified domain name"),
         ("v=spf1 exp=bad", "'exp=bad': 'bad' is not a fully qualified domain name"),
