@@ -126,6 +126,7 @@ def _dates_as_text(value: Any) -> Any:
 def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[tuple[Path_, str]]]:
     pos = Positions()
     dupes: list[tuple[Path_, str]] = []
+    node: yaml.Node | None = None
     try:
         node = compose_bounded(text)
         if node is None:
@@ -158,4 +159,28 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[tuple[Path_,
         raise ManifestError(
             [ManifestProblem(shown, None, None, "", f"invalid YAML: {exc}")]
         ) from None
+    except ValueError as exc:  # PyYAML reads `2027-02-30` as a date and fails on the day
+        found = _impossible_date(node) if node is not None else None
+        line, col, value = found or (None, None, "")
+        raise ManifestError(
+            [ManifestProblem(shown, line, col, "", f"{value!r} is not a real date ({exc})")]
+        ) from None
     return data, pos, dupes
+
+
+def _impossible_date(node: yaml.Node) -> tuple[int, int, str] | None:
+    """Where the first date-looking scalar that is not a real date sits."""
+    loader = yaml.SafeLoader("")
+    stack: list[yaml.Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.ScalarNode) and current.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                loader.construct_yaml_timestamp(current)
+            except ValueError:
+                return (*_mark(current), str(current.value))
+    return None
