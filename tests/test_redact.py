@@ -80,3 +80,11 @@ def test_one_scrubber_serves_many_texts_and_many_values() -> None:
     assert scrubber("token-0499 is not one") == "token-0499 is not one"
     assert not Scrubber([]) and Scrubber([]).__call__("text") == "text"
     assert scrub("ab ab", ["ab"]) == "*** ***"  # values shorter than the 4-character head
+
+
+def test_a_scrubber_masks_the_longest_value_and_joins_adjacent_runs() -> None:
+    """Longest first, or the tail of a longer secret shows; two values side by side are one run."""
+    assert Scrubber(["abcdefgh"])
+    assert scrub("abcdefghij!", ["abcdefgh", "abcdefghij"]) == "***!"
+    assert scrub("x-abcdefgh-x", ["abcdefgh", "abcd"]) == "x-***-x"
+    assert scrub("xabcdefghijklmnopx", ["abcdefgh", "ijklmnop"]) == "x***x"
