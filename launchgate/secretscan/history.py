@@ -95,7 +95,13 @@ def scan_history(
     shards = plan_shards(commits, n)
     jobs: list[Job] = [("log", shard) for shard in shards]
     done = 0
-    for index, batch in run_jobs(jobs, BatchResult, n, root, packs, promisor, pathspecs):
+
+    def here(job: Job) -> BatchResult:
+        return scan_commits(root, job[1], detector, promisor, pathspecs)
+
+    for index, batch in run_jobs(
+        jobs, BatchResult, n, root, packs, promisor, pathspecs, local=here
+    ):
         shard = shards[index]
         if batch is None:  # its worker died: do that shard here rather than lose it
             batch = scan_commits(root, shard, detector, promisor, pathspecs)

@@ -13,8 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-
-from detect_secrets.filters import heuristic
+from types import ModuleType
 
 from launchgate.secretscan.rules import compile_pattern
 
@@ -97,8 +96,19 @@ def plugin_matcher(name: str) -> Matcher:
     return run
 
 
+@lru_cache(maxsize=1)
+def _heuristic() -> ModuleType:
+    """detect-secrets' heuristics, imported when a generic value first needs them: importing
+    detect_secrets loads its whole plugin machinery (~0.15 s), which every scan worker and
+    every run without a generic candidate would pay for nothing."""
+    from detect_secrets.filters import heuristic
+
+    return heuristic
+
+
 def generic_noise(value: str, line: str) -> bool:
     """detect-secrets' own false-positive heuristics, applied to generic keyword rules only."""
+    heuristic = _heuristic()
     return bool(
         heuristic.is_sequential_string(value)
         or heuristic.is_potential_uuid(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,7 @@ IN_PROCESS_MAX_BYTES = 4_000_000
 _FILE_COST = 512  # a stat and an open, in bytes of scanning, for balancing chunks
 _CHUNKS_PER_WORKER = 8
 _NEXTLINE = NEXTLINE_MARKER.encode()
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _LINE_STARTS = re.compile(rb"^(?=[^\n])", re.MULTILINE)
 
 
@@ -214,13 +216,17 @@ def _scan_on_workers(
     progress: Callable[[str], None],
     label: str,
 ) -> TreeResult:
-    """Chunks on ``n`` workers, merged in chunk order (so in path order, as in one process);
-    a chunk whose worker died is scanned here instead."""
+    """Chunks on this process and ``n - 1`` workers, merged in chunk order (so in path order, as
+    in one process); a chunk whose worker died is scanned here instead."""
     jobs: list[Job] = [("files", chunk, max_bytes) for chunk in chunks]
     parts: dict[int, TreeResult] = {}
     total = sum(len(chunk) for chunk in chunks)
     done = 0
-    for index, part in run_jobs(jobs, TreeResult, n, base, packs, command=command):
+
+    def here(job: Job) -> TreeResult:
+        return _scan_here(base, job[1], detector, max_bytes)
+
+    for index, part in run_jobs(jobs, TreeResult, n, base, packs, command=command, local=here):
         if part is None:
             part = _scan_here(base, chunks[index], detector, max_bytes)
         parts[index] = part
@@ -241,21 +247,23 @@ def _scan_here(
     label: str = "tree",
 ) -> TreeResult:
     out = TreeResult()
+    top = os.fsencode(base)
     for i, rel in enumerate(paths):
         shown = display_path(rel)
-        full = base / rel
-        if full.is_symlink():
-            continue
-        if full.is_dir():
-            if (full / ".git").exists():
-                out.submodules.append(shown)  # a submodule: not followed (its own repository)
-            continue
+        full = os.path.join(top, os.fsencode(rel))
         try:
-            size = full.stat().st_size
-            if size > max_bytes:
-                out.too_large.append((shown, size))
+            # One lstat says link, directory or size; the open refuses a link swapped in since.
+            st = os.lstat(full)
+            if stat.S_ISLNK(st.st_mode):
                 continue
-            data = full.read_bytes()
+            if stat.S_ISDIR(st.st_mode):
+                if os.path.lexists(os.path.join(full, b".git")):
+                    out.submodules.append(shown)  # a submodule: not followed (own repository)
+                continue
+            if st.st_size > max_bytes:
+                out.too_large.append((shown, st.st_size))
+                continue
+            data = _read(full, max_bytes)
         except OSError:
             out.unreadable.append(shown)
             continue
@@ -271,6 +279,23 @@ def _scan_here(
         if i % 500 == 499:
             progress(f"secrets: {label} {i + 1} files")
     return out
+
+
+def _read(path: bytes, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` (+1, so growth past the cap shows) of a file, never through a link."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    try:
+        chunks = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> None:

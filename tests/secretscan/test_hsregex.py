@@ -77,6 +77,80 @@ def test_relaxation_drops_assertions_and_keeps_classes() -> None:
     assert not _matches(db, b"key\n=ABC")  # never across lines
 
 
+_NAME_RULE = r"(?i)key[\w.-]*(?<!_url)(?<!_field)(?<!_id)(?<!-x)\s*=\s*(?P<v>\w{3})"
+
+
+def test_a_name_ending_in_an_excluded_suffix_is_not_a_candidate() -> None:
+    """``[\\w.-]*(?<!_field)``: the runs that do not end in ``_field`` (any case), so a
+    ``password_field = form.password`` line never reaches Python."""
+    db = _db(relaxed(_NAME_RULE))
+    for refused in ("key_field = abc", "key_FIELD=abc", "apikey_url = abc", "key.x_id = abc"):
+        assert re.search(_NAME_RULE, refused) is None
+        assert not _matches(db, refused.encode()), refused
+    for kept in (
+        "key_fields = abc",
+        "key_fiel = abc",
+        "key = abc",
+        "key_id2 = abc",
+        "key-x_ = a1b",
+    ):
+        assert re.search(_NAME_RULE, kept) is not None
+        assert _matches(db, kept.encode()), kept
+    # Ending in a literal only together with what precedes the run: kept (it only relaxes).
+    assert _matches(_db(relaxed(r"ab[\w]*(?<!bc)=")), b"abc=")
+    # A literal the run cannot hold ('-' is not in \\w) never constrains it.
+    assert _matches(_db(relaxed(r"k\w*(?<!-x)=")), b"kx=")
+    assert not _matches(_db(relaxed(r"k[\w-]*(?<!-x)=")), b"k-x=")
+
+
+def test_the_benchmark_password_field_lines_are_not_candidates() -> None:
+    line = b"    password_field = form.order_client.password  # server 6718\n"
+    assert _FAST.candidates(line * 50) == []
+    secret = b"    password_fields = 'Vt3kQ9xLm2Rw'\n"  # pragma: allowlist secret
+    assert _FAST.candidates(line + secret) != []
+
+
+def test_a_wide_repeat_keeps_its_lower_bound_only() -> None:
+    db = _db(relaxed(r"k=[A-Z]{3,30};"))
+    assert _matches(db, b"k=" + b"A" * 40 + b";")  # more than 30: a relaxation may take it
+    assert not _matches(db, b"k=AB;")
+    narrow = _db(relaxed(r"k=[A-Z]{3,5};"))
+    assert not _matches(narrow, b"k=" + b"A" * 6 + b";")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "key",
+                "_url",
+                "_URL",
+                "_field",
+                "_id",
+                "-x",
+                "x",
+                "_",
+                "d",
+                "l",
+                "-",
+                "\u0131",
+                "\u212a",
+                " ",
+                "=",
+                "abc",
+                "\n",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_excluded_suffix_runs_are_sound(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    if re.search(_NAME_RULE, line):
+        assert _matches(_db(relaxed(_NAME_RULE)), line.encode()), line
+
+
 def test_case_insensitive_letters_take_what_python_folds_onto_them() -> None:
     """``(?i)`` in Python matches these non-ASCII characters to ASCII letters (re's case
     folding, and str.lower for the keyword routing): the relaxation must take them too."""
@@ -109,6 +183,10 @@ _PIECES = st.sampled_from(
     [
         *sorted({k for r in RULES.rules for k in r.keywords})[:60],
         "password_field",
+        "_field",
+        "_URL",
+        "_id",
+        "_header",
         "api_key",
         "SECRET_KEY",
         " = ",
