@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from launchgate.checkapi import CheckSpec
 from launchgate.resources import schema_path
@@ -55,12 +55,30 @@ def unregister(check_id: str) -> None:
     REGISTRY.pop(check_id, None)
 
 
-def load_builtin_checks() -> dict[str, CheckSpec]:
-    """Import each built-in check once (lazily) and return every registered check."""
-    for check_id, module_path in BUILTIN_CHECKS.items():
-        if check_id not in REGISTRY:
+class _Checks(Mapping[str, CheckSpec]):
+    """Every check id, built-in ones first in table order; a built-in check's module is imported
+    when its spec is first read, so ``launchgate secrets`` never imports the HTTP stack."""
+
+    def __iter__(self) -> Iterator[str]:
+        yield from BUILTIN_CHECKS
+        yield from (check_id for check_id in REGISTRY if check_id not in BUILTIN_CHECKS)
+
+    def __len__(self) -> int:
+        return len(set(BUILTIN_CHECKS) | set(REGISTRY))
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in BUILTIN_CHECKS or check_id in REGISTRY
+
+    def __getitem__(self, check_id: str) -> CheckSpec:
+        if check_id not in REGISTRY and check_id in BUILTIN_CHECKS:
+            module_path = BUILTIN_CHECKS[check_id]
             spec = importlib.import_module(module_path).SPEC
             if not isinstance(spec, CheckSpec) or spec.id != check_id:
                 raise TypeError(f"{module_path}.SPEC is not the CheckSpec of {check_id!r}")
             REGISTRY[check_id] = spec
-    return REGISTRY
+        return REGISTRY[check_id]
+
+
+def load_builtin_checks() -> Mapping[str, CheckSpec]:
+    """Every check (built-in and registered), each imported only when its spec is read."""
+    return _Checks()
