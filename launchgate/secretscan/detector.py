@@ -83,7 +83,9 @@ class Detector:
                 matcher = (
                     regex_matcher(rule.regex, rule.source)
                     if rule.regex
-                    else plugin_matcher(rule.plugin or "")
+                    else plugin_matcher(
+                        rule.plugin or "", check_now=not is_builtin_pack(rule.source)
+                    )
                 )
             except ValueError as exc:
                 raise ValueError(f"{rule.source}: {rule.id}: {exc}") from None

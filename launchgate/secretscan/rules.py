@@ -219,8 +219,10 @@ def _check_keys(item: Any, allowed: set[str], where: str) -> Mapping[str, Any]:
     return item
 
 
+@functools.lru_cache(maxsize=256)
 def is_builtin_pack(source: str) -> bool:
-    """Packs shipped with launchgate are reviewed; any other pack may come from a pull request."""
+    """Packs shipped with launchgate are reviewed; any other pack may come from a pull request.
+    (Cached: asked for every rule of every pack, and resolving a path costs a few stats.)"""
     return Path(source).resolve().parent == data_dir("checks").resolve()
 
 

@@ -139,7 +139,7 @@ def test_a_wide_repeat_keeps_its_lower_bound_only() -> None:
                 " ",
                 "=",
                 "abc",
-                "\n",
+                "\t",  # not "\n": the detector reads one line at a time
             ]
         ),
         max_size=12,

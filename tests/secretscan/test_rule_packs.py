@@ -121,3 +121,32 @@ def test_user_pack_adds_a_rule_and_overrides_by_id(tmp_path: Path):
     hits, _ = detector.scan(f"ACME = '{token}'", "x.py")
     assert [h.rule for h in hits] == ["secrets.acme-token"]
     assert dataclasses.asdict(rules.rule("secrets.acme-token"))["source"] == str(pack)
+
+
+def test_a_user_rule_naming_no_detect_secrets_plugin_fails_at_load(tmp_path: Path):
+    pack = tmp_path / "mine.yml"
+    pack.write_text(
+        "kind: secrets\nrules:\n"
+        "  - id: secrets.mine\n    title: Mine\n    severity: high\n"
+        "    remediation: rotate\n    keywords: [mine]\n    plugin: NoSuchDetector\n"
+        "    examples: {positive: ['mine = x']}\n"
+    )
+    with pytest.raises(ValueError, match=r"mine\.yml: secrets\.mine: .*'NoSuchDetector'"):
+        Detector(load_rules([pack]))
+
+
+def test_building_the_detector_imports_no_detect_secrets_plugin():
+    """Importing the plugins costs ~0.3 s in every process (each scan worker builds one): the
+    built-in plugin rules import them when a line first reaches one."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from launchgate.secretscan.detector import Detector\n"
+        "from launchgate.secretscan.rules import load_rules\n"
+        "d = Detector(load_rules())\n"
+        "print(sorted(m for m in sys.modules if m.startswith('detect_secrets')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
