@@ -24,7 +24,7 @@ from typing import Any
 
 from launchgate.checkapi import Masker
 from launchgate.findings import CheckResult, Finding, Location
-from launchgate.redact import Scrubber, scrub
+from launchgate.redact import Scrubber, scrub, value_hash
 
 # Everything but TAB and LF below 0x20, DEL, and the C1 range (0x9b is a one-byte CSI).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -126,3 +126,31 @@ def clean_results(results: list[CheckResult], masker: Masker) -> list[CheckResul
         )
         for result in results
     ]
+
+
+def sealed(value: Any, masker: Masker) -> Any:
+    """``value`` for state kept between runs (a DNS snapshot: an Actions cache, maybe uploaded):
+    every masked or credential-shaped value in its strings becomes ``[secret <keyed hash>]``.
+    Never the value, but two runs that saw the same value store the same text, so a change of
+    it is still a change."""
+    texts = _strings(value)
+    found = set(masker.values)
+    for text in texts:
+        found |= secrets_in(text)
+    joined = "\n".join(texts)
+    present = sorted((v for v in found if v and v in joined), key=len, reverse=True)
+    if not present:
+        return value
+    return _sealed(value, [(v, f"[secret {value_hash(v)[:12]}]") for v in present])
+
+
+def _sealed(value: Any, marks: list[tuple[str, str]]) -> Any:
+    if isinstance(value, str):
+        for secret, mark in marks:  # longest first: a value inside a longer one goes with it
+            value = value.replace(secret, mark)
+        return value
+    if isinstance(value, Mapping):
+        return {_sealed(k, marks): _sealed(v, marks) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_sealed(item, marks) for item in value)
+    return value

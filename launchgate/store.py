@@ -88,6 +88,8 @@ class Store:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(value, handle, indent=2, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before the rename: a crash leaves old or new
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

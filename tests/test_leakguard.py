@@ -7,7 +7,8 @@ from typing import Any
 
 from launchgate.checkapi import Masker
 from launchgate.findings import CheckResult, Finding, Location, Severity
-from launchgate.leakguard import clean_results, secrets_in, visible
+from launchgate.leakguard import clean_results, sealed, secrets_in, visible
+from launchgate.redact import value_hash
 from tests.secretscan.conftest import github_token
 
 BASE = Finding(check="env", rule="env.x", severity=Severity.LOW, title="t", message="m")
@@ -148,3 +149,37 @@ def test_a_url_without_a_password_or_with_an_at_sign_elsewhere_has_no_url_secret
         "see https://:@app.test/",  # empty password
     ):
         assert secrets_in(text) == set(), text
+
+
+def test_state_kept_between_runs_holds_a_keyed_hash_of_each_secret_never_the_secret() -> None:
+    token, other = github_token(), github_token()
+    masker = Masker()
+    masker.add("hunter2-Passw0rd")  # a value a check masked: no shape needed
+    snapshot = {
+        "a.example TXT": [f"v=spf1 {token} -all", "plain record"],
+        f"{other}.example TXT": ["pw=hunter2-Passw0rd;"],
+    }
+    stored = sealed(snapshot, masker)
+    text = repr(stored)
+    for secret in (token, other, "hunter2-Passw0rd"):
+        assert secret not in text
+    assert stored["a.example TXT"] == [
+        f"v=spf1 [secret {value_hash(token)[:12]}] -all",
+        "plain record",
+    ]
+    key = f"[secret {value_hash(other)[:12]}].example TXT"
+    assert stored[key] == [f"pw=[secret {value_hash('hunter2-Passw0rd')[:12]}];"]
+    # The same value seals the same way in the next run (no false drift); a new one differs.
+    rotated = {"k TXT": [f"v {github_token()}"]}
+    assert sealed({"k TXT": [f"v {token}"]}, Masker()) != sealed(rotated, Masker())
+    assert sealed(snapshot, masker) == stored
+    plain = {"a.example MX": ["10 mx.example"]}
+    assert sealed(plain, masker) is plain
+
+
+def test_a_masked_value_inside_a_longer_one_is_sealed_with_the_longer_one() -> None:
+    masker = Masker()
+    masker.add("abcdefgh12345678")
+    masker.add("xx-abcdefgh12345678-yy")
+    stored = sealed(["k=xx-abcdefgh12345678-yy"], masker)
+    assert stored == [f"k=[secret {value_hash('xx-abcdefgh12345678-yy')[:12]}]"]

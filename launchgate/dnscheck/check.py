@@ -25,6 +25,7 @@ from launchgate.dnscheck.resolver import LookupFailed, Resolver
 from launchgate.dnscheck.snapshot import take_snapshot
 from launchgate.dnscheck.webnames import NameResult, check_name
 from launchgate.findings import CheckResult, Finding, Location, fingerprint_of
+from launchgate.leakguard import sealed
 from launchgate.manifest import Manifest
 from launchgate.web.client import WebSettings
 
@@ -139,6 +140,7 @@ def run(ctx: CheckContext) -> CheckResult:
     items = list(total.issues)
     drift: list[str] = []
     if plan.drift:
+        snapshot = sealed(snapshot, ctx.masker)  # a TXT record may hold a token: never stored
         previous = read_snapshot(ctx.store.get(SNAPSHOT_KEY))
         current = merge(previous, snapshot, unknown)
         drift = changes(previous, current)

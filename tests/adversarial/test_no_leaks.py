@@ -241,6 +241,10 @@ def test_no_planted_secret_reaches_any_output_of_any_check(
     assert "cannot be used" in error_texts[-1]
     assert f"::add-mask::{planted.error_path}" in error_stdout.splitlines()
     texts += error_texts
+    # The state directory is kept between runs (an Actions cache) and may be uploaded.
+    state = sorted(p for p in (tmp_path / "state").rglob("*") if p.is_file())
+    assert state, "the run kept no state (perf history, DNS snapshot)"
+    texts += [p.read_text(errors="replace") for p in state]
 
     everything = "\n".join(texts)
     # The run really saw every source: findings from each check and each place.
