@@ -274,9 +274,12 @@ class Smoke:
             pool = cf.ThreadPoolExecutor(max_workers=max(1, self.config.concurrency))
             futures = {pool.submit(job): name for name, job in jobs}
             done, pending = cf.wait(futures, timeout=max(0.0, self.deadline - time.monotonic()))
-            for future in done:
-                outcome.findings.extend(future.result())
-            for future in pending:
+            # In the manifest's order, not completion order: a host-wide finding (a missing
+            # header on every page) then always names the same page, run after run.
+            for future in futures:
+                if future in done:
+                    outcome.findings.extend(future.result())
+            for future in (f for f in futures if f in pending):
                 outcome.unfinished += 1
                 outcome.findings.append(
                     finding(

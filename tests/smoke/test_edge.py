@@ -373,3 +373,35 @@ def test_an_ad_hoc_url_that_looks_private_must_not_be_publicly_cached(
     assert set(found) == expected
     if expected:
         assert found["smoke.private-cacheable"][0].severity is Severity.HIGH
+
+
+def test_a_host_wide_header_finding_names_the_first_route_in_the_manifest_whichever_answers_first(
+    https_server: HttpsServerFactory, run_smoke: RunSmoke
+) -> None:
+    """The same missing header on every page of a host is one finding; it names the first
+    route of the manifest, not whichever answered first (reports must not change between runs
+    of the same site). Here the second route answers first, on purpose."""
+    import threading
+
+    second_answered = threading.Event()
+    site = Site(https_server())
+    page = "<!doctype html><p>hi</p>"
+
+    def first(_request: Request) -> Response:
+        second_answered.wait(timeout=20)
+        return Response(page, content_type="text/html")
+
+    def second(_request: Request) -> Response:
+        second_answered.set()
+        return Response(page, content_type="text/html")
+
+    site.server.expect_request("/first").respond_with_handler(first)
+    site.server.expect_request("/second").respond_with_handler(second)
+    result = run_smoke(
+        {"smoke": {"concurrency": 2}},
+        urls=[site.url("/first"), site.url("/second")],
+        resolve=site.resolve,
+    )
+    assert second_answered.is_set()
+    headers = rules(result)["smoke.security-header"]
+    assert headers and all("/first: " in f.message for f in headers), [f.message for f in headers]
