@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from launchgate.secretscan.bigblobs import BigFile
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitrepo import git_env, git_prefix
 from launchgate.secretscan.gitwalk import RawHit
@@ -30,6 +31,7 @@ class BlobResult:
     hits: list[RawHit] = field(default_factory=list)
     text_files: int = 0  # "binary" to git, text to us: scanned
     unreadable: int = 0  # missing from this clone (partial clone, damage)
+    too_large: list[BigFile] = field(default_factory=list)  # over the per-file cap: not scanned
 
 
 def scan_blobs(
@@ -59,7 +61,7 @@ def scan_blobs(
     writer = threading.Thread(target=_write_ids, args=(proc.stdin, list(where)), daemon=True)
     writer.start()
     try:
-        for places in where.values():
+        for blob, places in where.items():
             header = proc.stdout.readline().split()
             if len(header) != 3 or header[1] != b"blob":
                 out.unreadable += 1  # "<id> missing"
@@ -67,6 +69,7 @@ def scan_blobs(
             size = int(header[2])
             if size > max_bytes:
                 _skip(proc.stdout, size + 1)
+                out.too_large += [BigFile(c, p, blob, size) for c, p in places]
                 continue
             data = proc.stdout.read(size + 1)[:size]
             text = as_text(data)

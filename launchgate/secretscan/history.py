@@ -2,7 +2,8 @@
 
 Small histories stay in this process (starting workers costs more than it saves). A shard whose
 git run fails (a partial clone's missing objects) is finished commit by commit, and the commits
-git cannot show are skipped and counted rather than failing the scan.
+git cannot show are skipped and counted rather than failing the scan. Files over the per-file cap
+are kept out of git's patches altogether (:mod:`~launchgate.secretscan.bigblobs`) and reported.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgate.secretscan.bigblobs import BigFile, literal_excludes, plan_big_files
 from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import BatchResult, CommitMeta, RawHit, scan_commits
@@ -37,6 +39,7 @@ class HistoryResult:
     skipped_commits: list[str] = field(default_factory=list)
     skip_reason: str = ""
     binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
+    too_large: list[BigFile] = field(default_factory=list)  # over the per-file cap: not read
 
     def absorb(self, batch: BatchResult) -> None:
         self.hits.extend(batch.hits)
@@ -58,6 +61,7 @@ class HistoryResult:
         found = scan_blobs(root, self.binary_blobs, detector, max_bytes, promisor)
         self.hits.extend(found.hits)
         self.binary_files -= found.text_files
+        self.too_large.extend(found.too_large)
 
 
 def plan_shards(commits: Sequence[str], workers: int) -> list[list[str]]:
@@ -87,6 +91,18 @@ def scan_history(
     out = HistoryResult(commits=len(commits))
     if not commits:
         return out
+    big = plan_big_files(root, commits, max_bytes, promisor, pathspecs)
+    out.too_large = big.too_large
+    out.metas.update(big.metas)
+    for group, paths in big.groups():  # the few commits that touch an oversized file
+        specs = [*pathspecs, *literal_excludes(paths)]
+        for shard in plan_shards(group, 1):
+            part = scan_commits(root, shard, detector, promisor, specs)
+            _settle(root, shard, part, detector, promisor, specs, out)
+    out.binary_blobs.extend(big.whole)  # read back by id like a binary file, so counted as one
+    out.binary_files += len(big.whole)
+    if big.skip:
+        commits = [c for c in commits if c not in big.skip]
     n = workers or default_workers()
     if n == 1 or (workers is None and len(commits) <= IN_PROCESS_MAX_COMMITS):
         for shard in plan_shards(commits, 1):

@@ -61,11 +61,14 @@ def test_history_line_past_the_cap_is_a_note_and_its_start_is_still_scanned(
     repo = GitRepo(tmp_path / "repo")
     repo.commit("bundle", {"dist/app.js": f"var k='{first}';{filler};var h='{hidden}';\n"})
     repo.commit("remove", {"dist/app.js": "var k = process.env.K;\n"})
-    result = scan(repo.path)
+    # The file is over the default per-file cap too; raised, the line cap is what applies.
+    result = scan(repo.path, {"secrets": {"max_file_bytes": 2 * len(filler)}})
     rules = [f.rule for f in result.findings]
     assert rules.count("secrets.github-token") == 1  # the one before the cap
     assert "secrets.line-too-long" in rules
     note = next(f for f in result.findings if f.rule == "secrets.line-too-long")
+    assert note.severity.value == "medium"  # a secret past the cap must not pass unseen
+    assert "would pass unseen" in note.message
     assert note.details["lines"] == 1
     assert int(note.details["bytes_not_scanned"]) >= 4 << 20
     assert "1 over-long lines scanned in part" in result.summary

@@ -318,10 +318,23 @@ def test_an_added_line_that_looks_like_a_header_is_still_content(repo: GitRepo, 
     assert finding.details["scope"] == "history"
 
 
-def test_a_secret_in_a_file_too_large_to_read_is_not_called_history_only(repo: GitRepo, scan):
+def test_a_file_over_the_cap_is_read_in_neither_tree_nor_history_and_said_once(repo: GitRepo, scan):
+    """One cap for both scopes: history does not read what the tree skips (a 100 MB blob
+    would cost its size), and the one finding names both places and how to scan it."""
     token = github_token()
-    repo.commit("big", {"data/dump.sql": f"-- token {token}\n" + "x" * 3000 + "\n"})
+    first = repo.commit("big", {"data/dump.sql": f"-- token {token}\n" + "x" * 3000 + "\n"})
+    repo.commit("bigger", {"data/dump.sql": f"-- token {token}\n" + "y" * 4000 + "\n"})
     result = scan(repo.path, {"secrets": {"max_file_bytes": 1024}})
-    (finding,) = by_rule(result, "secrets.github-token")
+    assert by_rule(result, "secrets.github-token") == []
+    (big,) = by_rule(result, "secrets.file-too-large")
+    assert big.severity.value == "medium"
+    assert big.location.path == "data/dump.sql"
+    assert big.details["not_scanned_in"] == ["tree", "history"]
+    assert big.details["bytes"] == len(f"-- token {token}\n") + 4001
+    assert big.details["commits"][0] == first  # oldest first
+    assert "history (2 version(s), added in" in big.message
+    assert "raise secrets.max_file_bytes above 4,051 in launchready.yml" in big.remediation
+    assert "1 files over the size cap skipped" in result.summary
+    raised = scan(repo.path, {"secrets": {"max_file_bytes": 8192}})
+    (finding,) = by_rule(raised, "secrets.github-token")
     assert finding.details["scope"] == "tree"
-    assert any(f.rule == "secrets.file-too-large" for f in result.findings)

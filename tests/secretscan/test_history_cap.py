@@ -1,0 +1,111 @@
+"""History's per-file cap, at a small scale (the cap lowered to 1,024 bytes, the schema's least):
+every version of a file over it is left out of git's patches and named, and nothing else is lost.
+The full-size shapes (100 MB, 100,000 files) are in tests/adversarial and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from launchgate.findings import CheckResult
+from launchgate.secretscan.bigblobs import BigPlan, literal_excludes, plan_big_files
+from tests.fixtures.gitrepo import GitRepo
+from tests.secretscan.conftest import by_rule, github_token
+
+CAP = {"secrets": {"max_file_bytes": 1024}}
+FILLER = "z" * 2000 + "\n"  # past the cap
+
+
+def test_a_big_file_deleted_since_is_named_in_history_and_nothing_else_is_lost(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+) -> None:
+    hidden, small, later = github_token(), github_token(), github_token()
+    big = repo.commit(
+        "dump",
+        {"dump.sql": f"t={hidden}\n" + FILLER, "app.env": f"TOKEN={small}\n"},
+    )
+    repo.commit("drop", {"app.env": f"TOKEN={later}\n"}, delete=("dump.sql",))
+    result = scan(repo.path, CAP)
+    found = {f.location.path: f for f in by_rule(result, "secrets.github-token")}
+    assert set(found) == {"app.env"}  # the small file beside it, in the same commit, is read
+    assert len(by_rule(result, "secrets.github-token")) == 2  # its two versions
+    (note,) = by_rule(result, "secrets.file-too-large")
+    assert note.location.path == "dump.sql"
+    assert note.details == {
+        "not_scanned_in": ["history"],
+        "bytes": len(f"t={hidden}\n") + len(FILLER),
+        "commits": [big],
+    }
+    assert f"added in {big[:12]})" in note.message
+    assert hidden not in repr(result)
+
+
+def test_the_same_path_small_in_one_commit_and_big_in_another_is_read_where_small(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+) -> None:
+    """Paths are left out per commit: a file once small, then big, then small again is read in
+    both small versions; the one that replaced the big version is read whole, by its id."""
+    first, second, third = github_token(), github_token(), github_token()
+    one = repo.commit("small", {"conf.txt": f"a={first}\n"})
+    repo.commit("big", {"conf.txt": f"a={first}\nb={second}\n" + FILLER})
+    three = repo.commit("small again", {"conf.txt": f"c={third}\n"})
+    result = scan(repo.path, CAP)
+    found = by_rule(result, "secrets.github-token")
+    commits = {f.details.get("commit") for f in found}
+    assert commits == {one, three}
+    assert second not in repr(result)
+    (note,) = by_rule(result, "secrets.file-too-large")
+    assert note.details["not_scanned_in"] == ["history"]
+
+
+def test_names_git_would_read_as_globs_are_left_out_literally(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+) -> None:
+    """``a*.txt`` over the cap is left out; ``ab.txt`` (which the glob would match) is not."""
+    token = github_token()
+    repo.commit("odd", {"a*.txt": FILLER, "ab.txt": f"t={token}\n", "new\nline.txt": FILLER})
+    result = scan(repo.path, CAP)
+    assert [f.location.path for f in by_rule(result, "secrets.github-token")] == ["ab.txt"]
+    named = sorted(f.location.path for f in by_rule(result, "secrets.file-too-large"))
+    assert len(named) == 2
+    assert named[0] == "a*.txt"
+    assert named[1].startswith("new") and named[1].endswith("line.txt")
+    assert "2 files over the size cap skipped" in result.summary
+
+
+def test_a_big_file_merged_in_is_named_once_and_the_merge_is_still_read(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+) -> None:
+    token = github_token()
+    repo.commit("base", {"README.md": "hello\n"})
+    repo.branch("side")
+    side = repo.commit("big on a side branch", {"blob.bin.txt": FILLER})
+    repo.checkout("main")
+    repo.commit("main moves", {"main.env": f"TOKEN={token}\n"})
+    repo.merge("side")
+    result = scan(repo.path, CAP)
+    (note,) = by_rule(result, "secrets.file-too-large")
+    assert note.details["commits"] == [side]  # the commit that added it, not the merge
+    assert "1 version(s)" in note.message  # the merge brings the same blob: one version
+    assert len(by_rule(result, "secrets.github-token")) == 1
+
+
+def test_no_oversized_blob_means_no_plan_and_the_plan_groups_commits_by_paths(
+    repo: GitRepo,
+) -> None:
+    repo.commit("small", {"a.txt": "a\n"})
+    assert plan_big_files(repo.path, [repo.head()], 1024) == BigPlan()
+    plan = BigPlan(skip={"c1": {"x", "y"}, "c2": {"y", "x"}, "c3": {"x"}})
+    assert sorted(plan.groups()) == [(["c1", "c2"], ["x", "y"]), (["c3"], ["x"])]
+    assert literal_excludes(["a*[b]"]) == [":(exclude,literal)a*[b]"]
+
+
+def test_a_corrupt_object_does_not_break_the_size_listing(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("one", {"a.txt": "a\n", "big.txt": FILLER})
+    blob = repo.git("rev-parse", "HEAD:a.txt")
+    loose = repo.path / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not zlib")
+    plan = plan_big_files(repo.path, [repo.head()], 1024)
+    assert [(b.path, b.size) for b in plan.too_large] == [("big.txt", len(FILLER))]
