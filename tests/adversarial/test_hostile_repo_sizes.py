@@ -30,9 +30,9 @@ def _scan(root: Path, tmp: Path) -> tuple[int, dict, int]:
     """Exit code, JSON report and peak resident set (KB) of ``launchgate secrets`` in ``root``,
     measured from a fresh process whose only children are the scan's."""
     report = tmp / "report.json"
+    scan = [sys.executable, "-m", "launchgate", "secrets", ".", "--format", "json"]
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(report), sys.executable, "-m", "launchgate"]
-        + ["secrets", ".", "--format", "json"],
+        [sys.executable, "-c", _MEASURE, str(report), *scan],
         cwd=root,
         capture_output=True,
         text=True,
