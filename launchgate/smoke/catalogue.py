@@ -326,11 +326,14 @@ def finding(
     title: str | None = None,
     details: Mapping[str, Any] | None = None,
     key: object = None,
+    of_url: bool = False,
 ) -> Finding:
     """A smoke finding with the catalogue's title, severity and remediation.
 
     ``key`` separates findings of one rule at one place (an asset URL, a header name), so the
-    fingerprint is stable run to run and distinct between them.
+    fingerprint is stable run to run and distinct between them. ``of_url``: the problem belongs
+    to the URL whichever route or host entry reached it (a redirect loop), so its fingerprint
+    leaves the route out and the run reports it once.
     """
     info = RULES[rule]
     assert info.severity is not None
@@ -342,6 +345,8 @@ def finding(
         message=message,
         location=location,
         remediation=info.remediation,
-        fingerprint=fingerprint_of(CHECK, rule, location.route, location.url, key),
+        fingerprint=fingerprint_of(
+            CHECK, rule, None if of_url else location.route, location.url, key
+        ),
         details=dict(details or {}),
     )

@@ -22,7 +22,8 @@ LONG_CHAIN = 2  # more redirects than this from an entry point is slow for every
 
 
 def chain_findings(chain: Chain, where: Location) -> list[Finding]:
-    """Loops, endless chains and long chains of one entry point."""
+    """Loops, endless chains and long chains of one entry point: one finding per URL, whether a
+    route, a host's entry point or both reached it."""
     if chain.loop_at is not None:
         hops = [f"{h.url} -{h.status}-> {h.location()}" for h in chain.hops]
         listing = "; ".join(f"hop {i + 1}: {hop}" for i, hop in enumerate(hops))
@@ -32,6 +33,7 @@ def chain_findings(chain: Chain, where: Location) -> list[Finding]:
                 f"{chain.hops[0].url} redirects in a loop: {listing}",
                 where,
                 details={"hops": hops},
+                of_url=True,
             )
         ]
     if chain.too_many:
@@ -41,6 +43,7 @@ def chain_findings(chain: Chain, where: Location) -> list[Finding]:
                 f"{chain.hops[0].url} still redirects after {chain.redirects} hops: "
                 f"{chain.describe()}",
                 where,
+                of_url=True,
             )
         ]
     if chain.redirects > LONG_CHAIN:
@@ -50,6 +53,7 @@ def chain_findings(chain: Chain, where: Location) -> list[Finding]:
                 f"{chain.redirects} redirects: {chain.describe()}",
                 where,
                 details={"redirects": chain.redirects},
+                of_url=True,
             )
         ]
     return []

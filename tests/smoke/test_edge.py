@@ -405,3 +405,14 @@ def test_a_host_wide_header_finding_names_the_first_route_in_the_manifest_whiche
     assert second_answered.is_set()
     headers = rules(result)["smoke.security-header"]
     assert headers and all("/first: " in f.message for f in headers), [f.message for f in headers]
+
+
+def test_a_redirect_loop_reached_by_a_route_and_by_the_host_entry_is_one_finding(
+    https_server: HttpsServerFactory, run_smoke: RunSmoke
+) -> None:
+    site = Site(https_server())
+    _redirects(site.server, {"/": "/b", "/b": "/"})
+    found = rules(run_smoke(urls=[site.url("/")], resolve=site.resolve))
+    loops = found["smoke.redirect-loop"]
+    assert len(loops) == 1, [f.location for f in loops]
+    assert loops[0].location.route == site.url("/")  # the route's finding, with its name, is kept
