@@ -179,16 +179,29 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f} ms"
 
 
-def _p95(route: RouteMetric) -> str:
-    text = _number(route.p95_ms)
-    if route.p95_low_ms is None or not math.isfinite(route.p95_ms):
+def _bounded(value: float, low: float | None, high: float | None) -> str:
+    """A percentile with its 95% bounds when it has them: ``120 ms (110 to 131)``."""
+    text = _number(value)
+    if low is None or not math.isfinite(value):
         return text
-    high = "∞" if route.p95_high_ms is None else f"{route.p95_high_ms:,.0f}"
-    return f"{text} ({route.p95_low_ms:,.0f} to {high})"
+    top = "∞" if high is None else f"{high:,.0f}"
+    return f"{text} ({low:,.0f} to {top})"
+
+
+def _p95(route: RouteMetric) -> str:
+    return _bounded(route.p95_ms, route.p95_low_ms, route.p95_high_ms)
+
+
+def _p50(route: RouteMetric) -> str:
+    return _bounded(route.p50_ms, route.p50_low_ms, route.p50_high_ms)
 
 
 def _budget(route: RouteMetric) -> str:
-    return _number(route.budget_p95_ms) + (" (default)" if route.budget_default else "")
+    """The p95 budget, and the p50 budget first when the route declares one (both are judged)."""
+    p95 = _number(route.budget_p95_ms) + (" (default)" if route.budget_default else "")
+    if route.budget_p50_ms is None:
+        return p95
+    return f"p50 {_number(route.budget_p50_ms)}, p95 {p95}"
 
 
 def _change(route: RouteMetric) -> str:
@@ -257,15 +270,15 @@ def _latency(routes: Sequence[RouteMetric]) -> str:
         "",
         "### Latency",
         "",
-        "p95 of total time per request, with its distribution-free 95% bounds.",
+        "Total time per request: p95 (and p50 where a route budgets it) with its "
+        "distribution-free 95% bounds.",
         "",
-        "| Route | Samples | p50 | p95 (95% bounds) | Budget (p95) | Baseline (p95) | Change "
-        "| Verdict |",
+        "| Route | Samples | p50 | p95 (95% bounds) | Budget | Baseline (p95) | Change | Verdict |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for route in routes[:ROUTE_ROWS]:
         lines.append(
-            f"| {cell(route.route, 120)} | {route.samples} | {_number(route.p50_ms)} | "
+            f"| {cell(route.route, 120)} | {route.samples} | {_p50(route)} | "
             f"{_p95(route)} | {_budget(route)} | {_number(route.baseline_p95_ms)} | "
             f"{_change(route)} | {_verdict(route)} |"
         )

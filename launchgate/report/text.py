@@ -36,7 +36,7 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def _one_line(text: str) -> str:
     """Findings may carry text from scanned files: keep control characters off the terminal."""
-    return "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
@@ -106,6 +106,8 @@ def latency_table(routes: Sequence[RouteMetric]) -> list[str]:
                 f" [{_ms(r.p95_low_ms)}-{'inf' if r.p95_high_ms is None else _ms(r.p95_high_ms)}]"
             )
         budget = _ms(r.budget_p95_ms) + (" (default)" if r.budget_default else "")
+        if r.budget_p50_ms is not None:  # both are judged: show both
+            budget = f"p50 {_ms(r.budget_p50_ms)}, p95 {budget}"
         change = "-"
         if r.baseline_p95_ms:
             change = f"{(r.p95_ms - r.baseline_p95_ms) / r.baseline_p95_ms:+.0%}"

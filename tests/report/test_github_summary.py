@@ -151,7 +151,7 @@ def test_latency_table_and_chart() -> None:
         ),
     ]
     md = github.summary(make_report(routes=routes))
-    assert "p95 of total time per request" in md
+    assert "Total time per request: p95 (and p50 where a route budgets it)" in md
     assert "| GET / | 60 | 80 ms | 120 ms (110 to 131) | 300 ms | 100 ms | +20% | ✅ ok |" in md
     assert (
         "| POST /api/bookings | 50 | 400 ms | 950 ms (930 to ∞) | 900 ms (default) | 400 ms | "
@@ -163,6 +163,25 @@ def test_latency_table_and_chart() -> None:
     assert "bar [120, 950]" in chart
     assert "line [300, 900]\n    line [100, 400]\n```" in chart
     assert 'y-axis "ms" 0 --> 1046' in chart
+
+
+def test_a_declared_p50_budget_is_shown_beside_the_p95_one_with_the_p50_bounds() -> None:
+    route = RouteMetric(
+        "GET /search",
+        60,
+        210.4,
+        480.0,
+        budget_p95_ms=500.0,
+        budget_p50_ms=200.0,
+        p50_low_ms=201.0,
+        p50_high_ms=219.6,
+        verdict="p50 over budget",
+    )
+    md = github.summary(make_report(routes=[route]))
+    assert (
+        "| GET /search | 60 | 210 ms (201 to 220) | 480 ms | p50 200 ms, p95 500 ms | — | — | "
+        "❌ p50 over budget |"
+    ) in md
 
 
 def test_chart_draws_only_complete_lines() -> None:
@@ -289,10 +308,10 @@ def test_the_whole_summary_is_pinned() -> None:
         "",
         "### Latency",
         "",
-        "p95 of total time per request, with its distribution-free 95% bounds.",
+        "Total time per request: p95 (and p50 where a route budgets it) with its "
+        "distribution-free 95% bounds.",
         "",
-        "| Route | Samples | p50 | p95 (95% bounds) | Budget (p95) | Baseline (p95) | Change "
-        "| Verdict |",
+        "| Route | Samples | p50 | p95 (95% bounds) | Budget | Baseline (p95) | Change | Verdict |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
         "| home | 20 | 12 ms | 81 ms | 300 ms | — | — | — |",
         "| api | 20 | 1 ms | 2 ms | — | 2 ms | +25% | — |",

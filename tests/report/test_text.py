@@ -84,6 +84,10 @@ def test_latency_table() -> None:
         "home", "60", "80", "240", "[230-inf]", "500", "(default)", "200", "+20%",
         "likely", "over", "budget",
     ]  # fmt: skip
+    both = RouteMetric("api", 60, 210.0, 480.0, budget_p95_ms=500, budget_p50_ms=200)
+    assert text.latency_table([both])[2].split() == [
+        "api", "60", "210", "480", "p50", "200,", "p95", "500", "-", "-", "-",
+    ]  # fmt: skip
 
 
 def test_the_whole_report_layout_is_pinned_line_by_line() -> None:
@@ -143,3 +147,20 @@ def test_a_run_that_checked_nothing_says_how_to_configure_a_check() -> None:
         "No check ran; configure one in launchready.yml (see `launchgate init`).\n\n"
         "SKIPPED: nothing was checked\n"
     )
+
+
+def test_a_gate_that_checked_nothing_ends_in_yellow_not_green_or_red() -> None:
+    out = text.render(report_of(CheckResult("smoke", skipped=True)), color=True)
+    assert out.splitlines()[-1].startswith("\x1b[1;33mSKIPPED: nothing was checked")
+
+
+def test_the_upper_bound_of_p95_is_shown_when_there_is_one() -> None:
+    metric = RouteMetric("home", 60, 80, 240, p95_low_ms=230.0, p95_high_ms=251.0)
+    assert "240 [230-251]" in text.latency_table([metric])[2]
+
+
+def test_a_long_route_name_is_cut_to_forty_columns_with_an_ellipsis() -> None:
+    name = "GET /" + "a" * 60
+    lines = text.latency_table([RouteMetric(name, 60, 80, 240)])
+    assert lines[2].split()[0:2] == ["GET", "/" + "a" * 34 + "…"]  # 39 characters and "…"
+    assert lines[1].index("samples") == 2 + 40 + 1  # the route column is 40 wide
