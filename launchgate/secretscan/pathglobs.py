@@ -17,17 +17,56 @@ def header_literal(glob: str) -> str:
     return max(runs, key=len).lower() if runs else glob.lower()
 
 
-def paths_prefilter(patterns: Sequence[str]) -> re.Pattern[str]:
-    """One regex that matches every path :func:`path_matches` matches for any of ``patterns``
-    (and maybe a few more): the cheap no for the many paths no path-scoped rule is about."""
-    variants: list[str] = []
-    for pattern in patterns:
-        variants.append(fnmatch.translate(pattern))
-        if pattern.startswith("**/"):
-            variants.append(fnmatch.translate(pattern[3:]))
-        if "/" not in pattern:
-            variants.append("(?s:.*/)?" + fnmatch.translate(pattern))
-    return re.compile("|".join(f"(?:{v})" for v in variants) or r"(?!)")
+class PathPrefilter:
+    """A cheap no for the many paths no path-scoped rule is about: every path
+    :func:`path_matches` matches for one of the patterns passes (and maybe a few more).
+
+    Each pattern gives a necessary condition that costs a set lookup or a ``str.endswith``:
+    its last segment as the file's name (``**/.pgpass``), the text after its last ``*`` as the
+    path's end (``**/config/database*.yml``: a ``*`` may span ``/`` in fnmatch), or ``/dir/``
+    inside the path (``**/fixtures/**``). A pattern that gives none lets every path through.
+    One regex of all the patterns took ~10 us a path: 0.2 s of a 20,000-file tree.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        names: set[str] = set()
+        ends: set[str] = set()
+        dirs: set[str] = set()
+        self.everything = False
+        for pattern in patterns:
+            head, _, last = pattern.rpartition("/")
+            if last in ("**", "*"):
+                folder = head.rpartition("/")[2]
+                if folder and not _has_glob(folder):
+                    dirs.add(f"/{folder}/")
+                    continue
+            elif not _has_glob(last):
+                names.add(last)
+                continue
+            elif (end := last.rpartition("*")[2]) and not _has_glob(end):
+                ends.add(end)
+                continue
+            self.everything = True
+        self._names = frozenset(names)
+        self._ends = tuple(sorted(ends))
+        self._dirs = tuple(sorted(dirs))
+
+    def match(self, path: str) -> bool:
+        return (
+            self.everything
+            or path.rpartition("/")[2] in self._names
+            or path.endswith(self._ends)
+            or any(d in "/" + path for d in self._dirs)
+        )
+
+
+def _has_glob(text: str) -> bool:
+    return any(c in text for c in "*?[")
+
+
+def paths_prefilter(patterns: Sequence[str]) -> PathPrefilter:
+    """See :class:`PathPrefilter`."""
+    return PathPrefilter(patterns)
 
 
 def path_matches(path: str, pattern: str) -> bool:

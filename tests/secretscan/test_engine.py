@@ -200,7 +200,18 @@ def test_path_prefilter_never_refuses_a_path_a_scoped_rule_matches(pieces: list[
     path = "".join(pieces).strip("/")
     prefilter = paths_prefilter(_PATTERNS)
     if any(path_matches(path, p) for p in _PATTERNS):
-        assert prefilter.match(path)
+        assert prefilter.match(path), path
+
+
+def test_path_prefilter_passes_what_fnmatch_stars_reach_across_folders() -> None:
+    """In fnmatch a ``*`` spans ``/``: ``**/config/database*.yml`` matches
+    ``config/database/prod.yml``, whose file name alone does not match ``database*.yml``."""
+    prefilter = paths_prefilter(["**/config/database*.yml", "**/seeds/**", "**/.netrc", "x*"])
+    assert path_matches("app/config/database/prod.yml", "**/config/database*.yml")
+    for path in ("app/config/database/prod.yml", "seeds/a.rb", "db/seeds/b/c.rb", ".netrc"):
+        assert prefilter.match(path), path
+    assert prefilter.everything  # "x*": no name, end or folder to test: every path passes
+    assert not paths_prefilter(["**/seeds/**", "**/.netrc"]).match("src/seedsx/a.rb")
 
 
 def test_path_prefilter_refuses_ordinary_paths() -> None:
@@ -208,7 +219,7 @@ def test_path_prefilter_refuses_ordinary_paths() -> None:
     assert _PATTERNS  # the credential-file packs scope rules to paths
     for path in ("src/app.py", "docs/index.rst", "README.md", "tests/test_x.py"):
         assert not prefilter.match(path)
-    assert paths_prefilter([]).match("anything") is None
+    assert not paths_prefilter([]).match("anything")
 
 
 _ROUTER = Detector(RULES)
