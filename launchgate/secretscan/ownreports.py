@@ -26,7 +26,13 @@ _HEADS = (
 )
 
 
+_FIRST = (b"{", b"<", b"#")  # what every head above starts with, after blanks
+
+
 def is_own_report(data: bytes) -> bool:
-    """True when ``data`` starts like a report launchgate wrote."""
+    """True when ``data`` starts like a report launchgate wrote (asked of every file: most
+    are told apart by their first non-blank byte, before any pattern runs)."""
     head = data[:SNIFF_BYTES]
+    if head.lstrip()[:1] not in _FIRST:
+        return False
     return any(pattern.match(head) for pattern in _HEADS)
