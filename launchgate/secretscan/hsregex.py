@@ -9,7 +9,6 @@ Python regex matches (in a line, in any piece of a line, in any context), and ma
   except the negative lookbehinds of literals right after a run (``[\\w.-]*(?<!_field)``, a
   name that must not end in ``_field``), which become the runs that do not end so: dropping them
   made every ``password_field = ...`` line a candidate;
-* a wide bounded repeat (``{16,256}``) keeps only its lower bound;
 * a backreference becomes a copy of the group it repeats;
 * each single-character item is its ASCII byte class plus, when the item also takes non-ASCII
   characters (``\\w``, ``[^"]``, ``.``), any run of bytes >= 0x80: one UTF-8 character, or
@@ -37,9 +36,6 @@ _HIGH = "[\\x80-\\xff]+"
 # against every code point by a test).
 _FOLDS = {"i": ("\u0130", "\u0131"), "k": ("\u212a",), "s": ("\u017f",)}
 _NEWLINE = 10
-# A repeat whose count may vary more than this (``{16,256}``) becomes ``{16,}``: a bounded repeat
-# that wide makes the whole database scan ~12% slower, and the rule's own regex counts anyway.
-_WIDE_REPEAT = 16
 _ALL = frozenset(range(128)) - {_NEWLINE}
 _DIGITS = frozenset(range(48, 58))
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -174,8 +170,6 @@ class _Writer:
             body = self.sequence(sub, caseless)
             if not body:
                 return ""
-            if top and int(top) - low > _WIDE_REPEAT:
-                top = ""  # at least ``low`` is all a line must have: wide counts cost Hyperscan
             bound = "*" if (low, top) == (0, "") else f"{{{low},{top}}}"
             return f"(?:{body}){bound}"
         if op is c.SUBPATTERN:
