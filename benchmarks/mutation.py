@@ -21,7 +21,8 @@ module. Exit status 1 when a module is below ``--target`` (default 90%) or ran o
 
 Usage: python benchmarks/mutation.py [MODULE ...] [--jobs 2] [--budget 1200] [--target 90]
        [--survivors] [--keep]
-MODULE is an ``only_mutate`` entry or a path it covers (e.g. launchgate/redact.py).
+MODULE is an ``only_mutate`` entry or a path it covers (e.g. launchgate/redact.py); a path inside
+a glob entry (launchgate/manifest/explain.py) mutates only that file, with the entry's tests.
 """
 
 from __future__ import annotations
@@ -98,17 +99,18 @@ def load_equivalents() -> list[dict[str, str]]:
     return entries
 
 
-def _mutmut_config(base: dict[str, object], pattern: str, tests: list[str]) -> str:
-    """The project's [tool.mutmut] table narrowed to one pattern and its own tests.
+def _mutmut_config(base: dict[str, object], only: list[str], tests: list[str]) -> str:
+    """The project's [tool.mutmut] table narrowed to one pattern (or some of the files it
+    covers) and its own tests.
 
     Values are strings, lists of strings, numbers and booleans, whose JSON form is valid TOML.
     """
-    table = {**base, "only_mutate": [pattern], "pytest_add_cli_args_test_selection": tests}
+    table = {**base, "only_mutate": only, "pytest_add_cli_args_test_selection": tests}
     lines = ["[tool.mutmut]", *(f"{key} = {json.dumps(value)}" for key, value in table.items())]
     return "\n".join(lines) + "\n"
 
 
-def prepare(pattern: str, tests: list[str], base: dict[str, object]) -> Path:
+def prepare(pattern: str, only: list[str], tests: list[str], base: dict[str, object]) -> Path:
     """A fresh scratch copy of the project (tracked and new files) configured for one module."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", pattern).strip("_")
     work = SCRATCH / slug
@@ -135,7 +137,7 @@ def prepare(pattern: str, tests: list[str], base: dict[str, object]) -> Path:
         r"^\[tool\.(mutmut|launchgate\.mutation)\]\n(?:(?!\[).*\n)*", "", pyproject, flags=re.M
     )
     (work / "pyproject.toml").write_text(
-        pyproject + "\n" + _mutmut_config(base, pattern, tests), "utf-8"
+        pyproject + "\n" + _mutmut_config(base, only, tests), "utf-8"
     )
     return work
 
@@ -261,7 +263,10 @@ def main() -> int:
     for pattern in chosen:
         started = time.monotonic()
         print(f"== {pattern}: tests {' '.join(table[pattern])}", flush=True)
-        work = prepare(pattern, table[pattern], base)
+        # A file named inside a glob entry (launchgate/manifest/explain.py) mutates only that
+        # file, with the entry's tests; the entry itself mutates every file it covers.
+        files = [m for m in args.modules if m != pattern and fnmatch.fnmatch(m, pattern)]
+        work = prepare(pattern, files or [pattern], table[pattern], base)
         finished = run_mutmut(work, args.jobs, args.budget)
         elapsed = time.monotonic() - started
         for result in score(work, equivalents, used):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 
-from launchgate.manifest.explain import manifest_schema, problems_for
+from launchgate.manifest.explain import kind_of, manifest_schema, problems_for
 from launchgate.manifest.model import (
     MANIFEST_NAME,
     Environment,
@@ -60,15 +60,13 @@ def parse_manifest(text: str, path: Path, shown: str | None = None) -> Manifest:
                     line,
                     col,
                     "",
-                    "expected a mapping of keys (version, routes, ...), "
-                    f"got a {type(data).__name__}",
+                    f"expected a mapping of keys (version, routes, ...), got {kind_of(data)}",
                 )
             ]
         )
     problems = []
-    for dupe_path, message in dupes:
-        line, col = pos.of_key(dupe_path) or (None, None)
-        problems.append(ManifestProblem(shown, line, col, field_name(dupe_path), message))
+    for key_path, (line, col), message in dupes:
+        problems.append(ManifestProblem(shown, line, col, field_name(key_path), message))
     validator = jsonschema.Draft202012Validator(manifest_schema())
     for error in validator.iter_errors(data):
         problems.extend(problems_for(error, shown, pos))

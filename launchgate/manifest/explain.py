@@ -71,8 +71,14 @@ def problems_for(
             yield ManifestProblem(shown, line, col, field_name(path), f"{needs} {names}")
             return
         # Explain the alternative the value was closest to: one whose type it has (status: 999
-        # is out of range, not "not a list").
-        typed = [e for e in error.context if e.validator != "type"] or list(error.context)
+        # is out of range, not "not a list"); of none, name every type it could have had.
+        typed = [e for e in error.context if e.validator != "type"]
+        if not typed:
+            types = [str(e.validator_value) for e in error.context]
+            line, col = pos.of_value(path) or (None, None)
+            message = f"{_got(error.instance)}; expected {_type_words(types)}"
+            yield ManifestProblem(shown, line, col, field_name(path), message)
+            return
         error = jsonschema.exceptions.best_match(typed) or error
         path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -102,19 +108,60 @@ def problems_for(
             known = [str(o) for o in choices]
             message = f"unknown name; expected one of: {', '.join(known)}{suggest(key, known)}"
         else:
-            message = "is not a valid name (letters, digits, '-', '_' and '.')"
+            # The form differs by place (environment, capture, JSON path): the schema says it.
+            rule: Any = error.schema
+            form = str(rule.get("description", "")).rstrip(".")
+            message = "is not a valid name" + (f" ({form})" if form else "")
         yield ManifestProblem(shown, line, col, field_name((*path, key)), message)
         return
     line, col = pos.of_value(path) or (None, None)
     yield ManifestProblem(shown, line, col, field_name(path), _explain(error))
 
 
+# JSON Schema's type names, and Python's for what YAML gave, in the words of a YAML file.
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+_KIND_WORDS = {
+    dict: "a mapping",
+    list: "a list",
+    str: "text",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _type_words(types: list[str]) -> str:
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+
+
+def _scalar(value: Any) -> str | None:
+    """A scalar as the user would write it in JSON terms (``"text"``, ``5``, ``true``, ``null``)."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return json.dumps(value)
+    return None
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in YAML words (a mapping, a list, text), for where it is not shown."""
+    return _KIND_WORDS.get(type(value), f"a {type(value).__name__}")
+
+
+def _got(value: Any) -> str:
+    shown = _scalar(value)
+    return f"got {shown}" if shown is not None else f"got {kind_of(value)}"
+
+
 def _explain(error: jsonschema.ValidationError) -> str:
-    value = error.instance
-    shown = (
-        json.dumps(value) if isinstance(value, str | int | float | bool) or value is None else None
-    )
-    got = f"got {shown}" if shown is not None else f"got a {type(value).__name__}"
+    value: Any = error.instance
+    shown = _scalar(value)
+    got = _got(value)
     expected: Any = error.validator_value
     match error.validator:
         case "enum":
@@ -124,17 +171,8 @@ def _explain(error: jsonschema.ValidationError) -> str:
         case "const":
             return f"{got}; expected {json.dumps(error.validator_value)}"
         case "type":
-            names = {
-                "object": "a mapping",
-                "array": "a list",
-                "string": "a string",
-                "integer": "a whole number",
-                "number": "a number",
-                "boolean": "true or false",
-            }
-            want = expected
-            wants = [want] if isinstance(want, str) else list(want)
-            text = f"{got}; expected {' or '.join(names.get(w, w) for w in wants)}"
+            wants = [expected] if isinstance(expected, str) else list(expected)
+            text = f"{got}; expected {_type_words(wants)}"
             schema_here: Any = error.schema
             properties: Any = (
                 schema_here.get("properties", {}) if isinstance(schema_here, dict) else {}
@@ -148,8 +186,7 @@ def _explain(error: jsonschema.ValidationError) -> str:
         case "pattern":
             schema: Any = error.schema
             desc = str(schema.get("description", ""))
-            what = shown if shown is not None else f"a {type(value).__name__}"
-            return f"{what} is not in the expected form" + (
+            return f"{shown} is not in the expected form" + (
                 f" ({desc.rstrip('.')})" if desc else ""
             )
         case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
@@ -168,5 +205,9 @@ def _explain(error: jsonschema.ValidationError) -> str:
                 if error.validator_value == 1
                 else (f"expected at least {error.validator_value} characters")
             )
+        case "minProperties" if expected == 1:
+            return "must not be empty"
+        case "maxProperties" if expected == 1:
+            return f"expected only one key, got {len(value)}: {', '.join(map(str, value))}"
         case _:
             return error.message

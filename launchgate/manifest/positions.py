@@ -42,17 +42,23 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 MAX_NODES = 100_000
 MAX_BYTES = 1_000_000
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class _TooLarge(Exception):
     pass
 
 
+# A key's own problem: its path, its own position (a repeated key's, not the last one's) and
+# what is wrong with it.
+KeyProblem = tuple[Path_, tuple[int, int], str]
+
+
 def _walk(
     node: yaml.Node,
     path: Path_,
     pos: Positions,
-    problems: list[tuple[Path_, str]],
+    problems: list[KeyProblem],
     budget: list[int],
 ) -> None:
     """Record positions, find duplicate keys (PyYAML silently keeps the last one) and keys that
@@ -68,17 +74,17 @@ def _walk(
             if key is None:
                 continue
             child = (*path, key)
+            where = _mark(key_node)
             if key_node.tag != _STR_TAG and key != "<<":
-                problems.append((child, f"key {key!r} must be a name (quote it to make it text)"))
-                pos.keys[child] = _mark(key_node)
+                message = f"key {key!r} must be a name (quote it to make it text)"
+                problems.append((child, where, message))
                 continue
             if key in seen:
-                problems.append(
-                    (child, f"duplicate key {key!r} (first defined on line {seen[key]})")
-                )
+                message = f"duplicate key {key!r} (first defined on line {seen[key]})"
+                problems.append((child, where, message))
             else:
-                seen[key] = _mark(key_node)[0]
-            pos.keys[child] = _mark(key_node)
+                seen[key] = where[0]
+            pos.keys[child] = where
             _walk(value_node, child, pos, problems, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -123,9 +129,9 @@ def _dates_as_text(value: Any) -> Any:
     return value
 
 
-def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[tuple[Path_, str]]]:
+def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[KeyProblem]]:
     pos = Positions()
-    dupes: list[tuple[Path_, str]] = []
+    dupes: list[KeyProblem] = []
     node: yaml.Node | None = None
     try:
         node = compose_bounded(text)
@@ -159,17 +165,17 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[tuple[Path_,
         raise ManifestError(
             [ManifestProblem(shown, None, None, "", f"invalid YAML: {exc}")]
         ) from None
-    except ValueError as exc:  # PyYAML reads `2027-02-30` as a date and fails on the day
-        found = _impossible_date(node) if node is not None else None
-        line, col, value = found or (None, None, "")
-        raise ManifestError(
-            [ManifestProblem(shown, line, col, "", f"{value!r} is not a real date ({exc})")]
-        ) from None
+    except ValueError as exc:
+        # PyYAML reads `2027-02-30` as a date and fails on the day; `!!int many` fails likewise.
+        found = _unreadable_scalar(node) if node is not None else None
+        line, col, message = found or (None, None, f"a value cannot be read ({exc})")
+        raise ManifestError([ManifestProblem(shown, line, col, "", message)]) from None
     return data, pos, dupes
 
 
-def _impossible_date(node: yaml.Node) -> tuple[int, int, str] | None:
-    """Where the first date-looking scalar that is not a real date sits."""
+def _unreadable_scalar(node: yaml.Node) -> tuple[int, int, str] | None:
+    """Where the first scalar (in document order) that its tag cannot read sits (an impossible
+    date, ``!!int x``), and why: PyYAML's own error may be about a later one."""
     loader = yaml.SafeLoader("")
     stack: list[yaml.Node] = [node]
     while stack:
@@ -178,9 +184,15 @@ def _impossible_date(node: yaml.Node) -> tuple[int, int, str] | None:
             stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
-        elif isinstance(current, yaml.ScalarNode) and current.tag == "tag:yaml.org,2002:timestamp":
+        elif isinstance(current, yaml.ScalarNode):
             try:
-                loader.construct_yaml_timestamp(current)
-            except ValueError:
-                return (*_mark(current), str(current.value))
+                loader.construct_object(current)
+            except yaml.YAMLError:
+                continue  # unreadable too, but PyYAML stopped at a ValueError: look on
+            except ValueError as exc:
+                line, col = _mark(current)
+                if current.tag == _TIMESTAMP_TAG:
+                    return line, col, f"{current.value!r} is not a real date ({exc})"
+                tag = current.tag.replace("tag:yaml.org,2002:", "!!")
+                return line, col, f"{current.value!r} is not a valid {tag} value ({exc})"
     return None
