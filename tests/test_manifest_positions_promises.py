@@ -267,3 +267,26 @@ def test_a_file_over_the_value_cap_once_aliases_expand_is_refused(
     assert problems(tmp_path, "\n".join(bomb) + "\n") == [
         "m.yml: is too large: more than 100,000 values once YAML aliases are expanded"
     ]
+
+
+def test_a_repeated_key_inside_a_list_item_is_found(tmp_path: Path) -> None:
+    text = "version: 1\nroutes:\n  - name: a\n    path: /\n    name: b\n"
+    assert problems(tmp_path, text) == [
+        "m.yml:5:5: routes[0].name: duplicate key 'name' (first defined on line 3)"
+    ]
+
+
+def test_a_key_that_is_a_list_or_mapping_is_invalid_yaml_not_a_crash(tmp_path: Path) -> None:
+    assert problems(tmp_path, "version: 1\n? [a, b]\n: x\nfail_on: high\n") == [
+        "m.yml:2:3: invalid YAML: while constructing a mapping found unhashable key"
+    ]
+
+
+def test_problems_name_the_manifest_as_the_user_gave_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "version: 1\nfail_on: hgh\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(Path("launchready.yml"))
+    assert str(caught.value).startswith('launchready.yml:2:10: fail_on: got "hgh"')

@@ -44,26 +44,13 @@ def parse_manifest(text: str, path: Path, shown: str | None = None) -> Manifest:
     shown = shown or str(path)
     data, pos, dupes = parse_yaml(text, shown)
     if data is None:
-        raise ManifestError(
-            [
-                ManifestProblem(
-                    shown, None, None, "", "is empty; expected a mapping starting with `version: 1`"
-                )
-            ]
+        raise ManifestError.about_file(
+            shown, "is empty; expected a mapping starting with `version: 1`"
         )
     if not isinstance(data, dict):
         line, col = pos.of_value(()) or (None, None)
-        raise ManifestError(
-            [
-                ManifestProblem(
-                    shown,
-                    line,
-                    col,
-                    "",
-                    f"expected a mapping of keys (version, routes, ...), got {kind_of(data)}",
-                )
-            ]
-        )
+        message = f"expected a mapping of keys (version, routes, ...), got {kind_of(data)}"
+        raise ManifestError.about_file(shown, message, line, col)
     problems = []
     for key_path, (line, col), message in dupes:
         problems.append(ManifestProblem(shown, line, col, field_name(key_path), message))

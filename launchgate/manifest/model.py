@@ -42,6 +42,13 @@ class ManifestError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def about_file(
+        cls, file: str, message: str, line: int | None = None, column: int | None = None
+    ) -> ManifestError:
+        """One problem with the file as a whole (missing, empty, not YAML): no field."""
+        return cls([ManifestProblem(file, line, column, "", message)])
+
 
 @dataclass(frozen=True)
 class Environment:

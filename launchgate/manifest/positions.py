@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from launchgate.manifest.model import MANIFEST_NAME, ManifestError, ManifestProblem, Path_
+from launchgate.manifest.model import MANIFEST_NAME, ManifestError, Path_
 from launchgate.yamlguard import compose_bounded
 
 
@@ -100,7 +100,7 @@ def field_name(path: Path_) -> str:
 
 def read_text(path: Path, shown: str) -> str:
     def fail(message: str) -> ManifestError:
-        return ManifestError([ManifestProblem(shown, None, None, "", message)])
+        return ManifestError.about_file(shown, message)
 
     if path.is_dir():
         raise fail(f"is a directory, not a manifest file (expected {path / MANIFEST_NAME})")
@@ -140,16 +140,8 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[KeyProblem]]
         _walk(node, (), pos, dupes, [MAX_NODES])
         data = _dates_as_text(yaml.safe_load(text))
     except _TooLarge:
-        raise ManifestError(
-            [
-                ManifestProblem(
-                    shown,
-                    None,
-                    None,
-                    "",
-                    f"is too large: more than {MAX_NODES:,} values once YAML aliases are expanded",
-                )
-            ]
+        raise ManifestError.about_file(
+            shown, f"is too large: more than {MAX_NODES:,} values once YAML aliases are expanded"
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -158,18 +150,14 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[KeyProblem]]
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         if "'\\t'" in (exc.problem or ""):
             what = "tabs are not allowed for indentation in YAML; indent with spaces"
-        raise ManifestError(
-            [ManifestProblem(shown, line, col, "", f"invalid YAML: {what}")]
-        ) from None
+        raise ManifestError.about_file(shown, f"invalid YAML: {what}", line, col) from None
     except yaml.YAMLError as exc:
-        raise ManifestError(
-            [ManifestProblem(shown, None, None, "", f"invalid YAML: {exc}")]
-        ) from None
+        raise ManifestError.about_file(shown, f"invalid YAML: {exc}") from None
     except ValueError as exc:
         # PyYAML reads `2027-02-30` as a date and fails on the day; `!!int many` fails likewise.
         found = _unreadable_scalar(node) if node is not None else None
         line, col, message = found or (None, None, f"a value cannot be read ({exc})")
-        raise ManifestError([ManifestProblem(shown, line, col, "", message)]) from None
+        raise ManifestError.about_file(shown, message, line, col) from None
     return data, pos, dupes
 
 
