@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from launchgate.manifest import ManifestError, load_manifest, manifest_schema
+from launchgate.manifest.explain import problems_for
+from launchgate.manifest.positions import Positions
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -322,3 +325,36 @@ def test_every_problem_is_listed_once_in_file_order_then_by_field(tmp_path: Path
         "m.yml:7:17: perf.samples: got 0; expected at least 1",
         "m.yml:7:28: perf.warmup: got -1; expected at least 0",
     ]
+
+
+def test_a_value_yaml_gives_a_type_of_its_own_is_named_by_that_type(tmp_path: Path) -> None:
+    assert problems(tmp_path, "perf: {samples: !!set {a}}\n") == [
+        "m.yml:2:17: perf.samples: got a set; expected a whole number"
+    ]
+    # A mapping of names (no keys of its own) given as text is not hinted at either.
+    assert problems(tmp_path, "environments: prod\n") == [
+        'm.yml:2:15: environments: got "prod"; expected a mapping'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "expected"),
+    [
+        ({"type": ["string", "null"]}, 5, "got 5; expected a string or null"),
+        ({"exclusiveMaximum": 5}, 5, "got 5; expected less than 5"),
+        ({"propertyNames": {"pattern": "^a"}}, {"b": 1}, "b: is not a valid name"),
+        ({"minProperties": 2}, {}, "{} does not have enough properties"),
+        (
+            {"maxProperties": 2},
+            {"a": 1, "b": 2, "c": 3},
+            "{'a': 1, 'b': 2, 'c': 3} has too many properties",
+        ),
+        ({"uniqueItems": True}, [1, 1], "[1, 1] has non-unique elements"),
+    ],
+)
+def test_a_schema_rule_the_manifest_may_grow_is_explained_too(
+    schema: dict[str, object], value: object, expected: str
+) -> None:
+    """Rules the manifest schema does not use yet: a new one gets words, or jsonschema's own."""
+    (error,) = jsonschema.Draft202012Validator(schema).iter_errors(value)
+    assert [str(p) for p in problems_for(error, "m.yml", Positions())] == [f"m.yml: {expected}"]

@@ -290,3 +290,33 @@ def test_problems_name_the_manifest_as_the_user_gave_its_path(
     with pytest.raises(ManifestError) as caught:
         load_manifest(Path("launchready.yml"))
     assert str(caught.value).startswith('launchready.yml:2:10: fail_on: got "hgh"')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "version: 1\nproject: a\x07b\n",
+            "m.yml:2:11: invalid YAML: unacceptable character #x0007:"
+            " special characters are not allowed",
+        ),
+        (
+            "\x00",
+            "m.yml:1:1: invalid YAML: unacceptable character #x0000:"
+            " special characters are not allowed",
+        ),
+    ],
+)
+def test_a_control_character_is_named_at_its_line_and_column(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert problems(tmp_path, text) == [expected]
+
+
+def test_a_key_that_must_be_quoted_does_not_hide_the_keys_after_it(tmp_path: Path) -> None:
+    text = "version: 1\nenvironments:\n  1: {}\n  prod: {bogus: 1}\n"
+    assert problems(tmp_path, text) == [
+        "m.yml:3:3: environments.1: key '1' must be a name (quote it to make it text)",
+        "m.yml:4:10: environments.prod.bogus: unknown key in environments.prod"
+        "; expected one of: base_url, env_files, production",
+    ]

@@ -126,6 +126,7 @@ _TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",
     "boolean": "true or false",
+    "null": "null",
 }
 _KIND_WORDS = {
     dict: "a mapping",
@@ -138,7 +139,7 @@ _KIND_WORDS = {
 
 
 def _type_words(types: list[str]) -> str:
-    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    return " or ".join(_TYPE_WORDS[t] for t in types)
 
 
 def _scalar(value: Any) -> str | None:
@@ -174,14 +175,12 @@ def _explain(error: jsonschema.ValidationError) -> str:
             wants = [expected] if isinstance(expected, str) else list(expected)
             text = f"{got}; expected {_type_words(wants)}"
             schema_here: Any = error.schema
-            properties: Any = (
-                schema_here.get("properties", {}) if isinstance(schema_here, dict) else {}
-            )
+            properties = schema_here.get("properties", {})
             if wants == ["object"] and isinstance(value, str) and "name" in properties:
                 text += f" (write {{name: {value}}})"
             return text
         case "required":
-            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            missing = error.message.split("'")[1]  # "'name' is a required property"
             return f"missing required key {missing!r}"
         case "pattern":
             schema: Any = error.schema

@@ -132,13 +132,17 @@ def _dates_as_text(value: Any) -> Any:
 def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[KeyProblem]]:
     pos = Positions()
     dupes: list[KeyProblem] = []
-    node: yaml.Node | None = None
     try:
         node = compose_bounded(text)
         if node is None:
             return None, pos, dupes
         _walk(node, (), pos, dupes, [MAX_NODES])
-        data = _dates_as_text(yaml.safe_load(text))
+        try:
+            data = _dates_as_text(yaml.safe_load(text))
+        except ValueError as exc:
+            # PyYAML reads `2027-02-30` as a date and fails on the day; `!!int many` likewise.
+            line, col, message = _unreadable_scalar(node) or (None, None, str(exc))
+            raise ManifestError.about_file(shown, message, line, col) from None
     except _TooLarge:
         raise ManifestError.about_file(
             shown, f"is too large: more than {MAX_NODES:,} values once YAML aliases are expanded"
@@ -151,13 +155,11 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Positions, list[KeyProblem]]
         if "'\\t'" in (exc.problem or ""):
             what = "tabs are not allowed for indentation in YAML; indent with spaces"
         raise ManifestError.about_file(shown, f"invalid YAML: {what}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise ManifestError.about_file(shown, f"invalid YAML: {exc}") from None
-    except ValueError as exc:
-        # PyYAML reads `2027-02-30` as a date and fails on the day; `!!int many` fails likewise.
-        found = _unreadable_scalar(node) if node is not None else None
-        line, col, message = found or (None, None, f"a value cannot be read ({exc})")
-        raise ManifestError.about_file(shown, message, line, col) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, BEL, ...)
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - before.rfind("\n")
+        what = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        raise ManifestError.about_file(shown, f"invalid YAML: {what}", line, col) from None
     return data, pos, dupes
 
 
