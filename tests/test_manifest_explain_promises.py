@@ -348,3 +348,27 @@ def test_a_schema_rule_the_manifest_may_grow_is_explained_too(
     """Rules the manifest schema does not use yet: a new one gets words, or jsonschema's own."""
     (error,) = jsonschema.Draft202012Validator(schema).iter_errors(value)
     assert [str(p) for p in problems_for(error, "m.yml", Positions())] == [f"m.yml: {expected}"]
+
+
+def subschemas(node: object) -> list[dict[str, object]]:
+    """Every schema object in the manifest schema, nested ones included."""
+    found: list[dict[str, object]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found += subschemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += subschemas(value)
+    return found
+
+
+def test_the_schema_gives_the_explainer_what_it_reads() -> None:
+    """Each list says what its items are, each closed mapping lists its keys (the unknown-key
+    message lists them), each pattern for chosen names says the form in words."""
+    schemas = subschemas(manifest_schema())
+    assert all("items" in s for s in schemas if s.get("type") == "array")
+    assert all(s.get("properties") for s in schemas if s.get("additionalProperties") is False)
+    names = [s["propertyNames"] for s in schemas if "propertyNames" in s]
+    assert names
+    assert all("enum" in n or "description" in n for n in names if isinstance(n, dict))

@@ -110,7 +110,7 @@ def problems_for(
         else:
             # The form differs by place (environment, capture, JSON path): the schema says it.
             rule: Any = error.schema
-            form = str(rule.get("description", "")).rstrip(".")
+            form = str(rule.get("description", "")).removesuffix(".")
             message = "is not a valid name" + (f" ({form})" if form else "")
         yield ManifestProblem(shown, line, col, field_name((*path, key)), message)
         return
@@ -186,7 +186,7 @@ def _explain(error: jsonschema.ValidationError) -> str:
             schema: Any = error.schema
             desc = str(schema.get("description", ""))
             return f"{shown} is not in the expected form" + (
-                f" ({desc.rstrip('.')})" if desc else ""
+                f" ({desc.removesuffix('.')})" if desc else ""
             )
         case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
             words = {
