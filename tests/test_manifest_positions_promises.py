@@ -301,6 +301,11 @@ def test_problems_name_the_manifest_as_the_user_gave_its_path(
             " special characters are not allowed",
         ),
         (
+            "version: 1\n\nproject: a\x1bb\n",
+            "m.yml:3:11: invalid YAML: unacceptable character #x001b:"
+            " special characters are not allowed",
+        ),
+        (
             "\x00",
             "m.yml:1:1: invalid YAML: unacceptable character #x0000:"
             " special characters are not allowed",
