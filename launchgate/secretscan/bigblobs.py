@@ -123,6 +123,43 @@ def plan_big_files(
     return plan
 
 
+def plan_staged(root: Path, cap: int, pathspecs: Sequence[str] = ()) -> BigPlan:
+    """:func:`plan_big_files` for the index (``--staged``): only the staged blobs are sized."""
+    args = [*git_prefix(), "diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev"]
+    proc = subprocess.run(
+        [*args, *(["--", *pathspecs] if pathspecs else [])],
+        cwd=root,
+        env=git_env(),
+        capture_output=True,
+        check=False,
+    )
+    entries = list(_raw_entries(proc.stdout))
+    ids = {blob for _meta, old, new, _path in entries for blob in (old, new) if blob != _NULL}
+    big = {blob: size for blob, size in blob_sizes(root, ids).items() if size > cap}
+    plan = BigPlan()
+    for meta, old, new, path in entries:
+        _place(plan, big, meta.sha, old, new, path)
+    return plan
+
+
+def blob_sizes(root: Path, ids: Iterable[str]) -> dict[str, int]:
+    """Sizes of the objects ``ids`` from their headers (missing ones are left out)."""
+    proc = subprocess.run(
+        [*git_prefix(), "cat-file", "--batch-check=%(objectname) %(objectsize)"],
+        cwd=root,
+        env=git_env(),
+        input="".join(f"{i}\n" for i in ids).encode(),
+        capture_output=True,
+        check=False,
+    )
+    out: dict[str, int] = {}
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            out[parts[0].decode()] = int(parts[1])
+    return out
+
+
 def _raw_entries(data: bytes) -> Iterator[tuple[CommitMeta, str, str, bytes]]:
     """(commit, old blob, new blob, raw path) from ``git log --raw -z`` in ``LOG_FORMAT``."""
     commit = CommitMeta("", "", "", "")

@@ -34,8 +34,15 @@ from launchgate.secretscan.baseline import (
     load_baseline,
     write_baseline,
 )
+from launchgate.secretscan.bigblobs import literal_excludes, plan_staged
 from launchgate.secretscan.blobs import scan_blobs
-from launchgate.secretscan.coverage import coverage_notes, inline_markers_added, summary_line
+from launchgate.secretscan.coverage import (
+    coverage_notes,
+    inline_markers_added,
+    oversized,
+    summary_line,
+    too_large_finding,
+)
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.engine import EngineError
 from launchgate.secretscan.gitrepo import (
@@ -251,10 +258,15 @@ def _staged(
 ) -> CheckResult:
     """Only the lines the next commit would add: ``git diff --cached``, nothing else."""
     ctx.progress("secrets: scanning staged changes")
-    batch = scan_staged(info.toplevel, detector, pathspecs)
+    cap = _max_bytes(ctx)
+    big = plan_staged(info.toplevel, cap, pathspecs)  # files over the cap: git never diffs them
+    skipped = sorted({path for paths in big.skip.values() for path in paths})
+    batch = scan_staged(info.toplevel, detector, [*pathspecs, *literal_excludes(skipped)])
     if batch.failed is not None:
         raise CheckError(f"git diff --cached: {batch.failed}")
-    staged_blobs = scan_blobs(info.toplevel, batch.binary_blobs, detector, _max_bytes(ctx))
+    batch.binary_blobs.extend(big.whole)
+    batch.binary_files += len(big.whole)
+    staged_blobs = scan_blobs(info.toplevel, batch.binary_blobs, detector, cap)
     batch.hits.extend(staged_blobs.hits)
     batch.binary_files -= staged_blobs.text_files
     seen: dict[Place, Seen] = {}
@@ -273,7 +285,8 @@ def _staged(
     baseline_path = _baseline_path(ctx, info.toplevel)
     if ctx.params.get("write_baseline"):
         return _write(baseline_path, keys, started)
-    unreadable: list[Finding] = []
+    too_large = oversized([], [], [*big.too_large, *staged_blobs.too_large])
+    unreadable: list[Finding] = [too_large_finding(o) for o in too_large]
     baseline = _load_baseline(baseline_path, info.toplevel, unreadable)
     kept = _not_baselined(findings, baseline, keys)
     parts = [
@@ -282,6 +295,8 @@ def _staged(
     ]
     if batch.binary_files:
         parts.append(f"{batch.binary_files} binary files skipped")
+    if too_large:
+        parts.append(f"{len(too_large)} files over the size cap skipped")
     if batch.inline_suppressed:
         parts.append(f"{batch.inline_suppressed} allowed by inline markers")
     if len(findings) > len(kept):

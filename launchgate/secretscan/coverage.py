@@ -6,9 +6,11 @@ cap, markers a pull request adds) is said, in the summary and as a finding, neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from launchgate.findings import Finding, Location, Severity
+from launchgate.secretscan.bigblobs import BigFile
 from launchgate.secretscan.history import HistoryResult
 from launchgate.secretscan.patchstream import DEFAULT_LINE_CAP
 from launchgate.secretscan.tree import TreeResult
@@ -41,19 +43,21 @@ class Oversized:
 
 
 def oversized(
-    tree: TreeResult, bundles: TreeResult, history: HistoryResult | None
+    tree: Sequence[tuple[str, int]],
+    bundles: Sequence[tuple[str, int]] = (),
+    history: Sequence[BigFile] = (),
 ) -> list[Oversized]:
     """Every path over the cap, once, wherever it was seen (a 100 MB file still in the tree is
-    in history too: one finding, not two)."""
+    in history too: one finding, not two). A version with no commit is a staged one."""
     by_path: dict[str, Oversized] = {}
-    for scope, files in (("tree", tree.too_large), ("build output", bundles.too_large)):
+    for scope, files in (("tree", tree), ("build output", bundles)):
         for path, size in files:
             by_path.setdefault(path, Oversized(path)).add(scope, size)
     # git lists commits newest first: the oldest commit with a blob is the one that added it
-    for big in reversed(history.too_large) if history is not None else []:
+    for big in reversed(history):
         entry = by_path.setdefault(big.path, Oversized(big.path))
-        entry.add("history", big.size)
-        if big.blob not in entry.versions:
+        entry.add("history" if big.commit else "staged changes", big.size)
+        if big.commit and big.blob not in entry.versions:
             entry.versions.add(big.blob)
             entry.commits.append(big.commit)
     return list(by_path.values())
@@ -101,7 +105,8 @@ def coverage_notes(
     tree: TreeResult, bundles: TreeResult, history: HistoryResult | None
 ) -> list[Finding]:
     """What was not read: files over the size cap, the rest of lines over the line cap."""
-    out = [too_large_finding(s) for s in oversized(tree, bundles, history)]
+    skipped = history.too_large if history is not None else []
+    out = [too_large_finding(s) for s in oversized(tree.too_large, bundles.too_large, skipped)]
     if history is not None and history.cut_lines:
         out.append(
             Finding(
@@ -151,7 +156,7 @@ def summary_line(
     skipped = tree.binary + bundles.binary + (history.binary_files if history else 0)
     if skipped:
         parts.append(f"{skipped} binary files skipped")
-    big = oversized(tree, bundles, history)
+    big = oversized(tree.too_large, bundles.too_large, history.too_large if history else [])
     if big:
         parts.append(f"{len(big)} files over the size cap skipped")
     if history is not None and history.cut_lines:

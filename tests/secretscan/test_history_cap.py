@@ -109,3 +109,24 @@ def test_a_corrupt_object_does_not_break_the_size_listing(tmp_path: Path) -> Non
     loose.write_bytes(b"not zlib")
     plan = plan_big_files(repo.path, [repo.head()], 1024)
     assert [(b.path, b.size) for b in plan.too_large] == [("big.txt", len(FILLER))]
+
+
+def test_staged_files_over_the_cap_are_named_and_a_file_shrunk_below_it_is_read_whole(
+    repo: GitRepo, scan: Callable[..., CheckResult]
+) -> None:
+    """The pre-commit scope has the same cap: git never diffs a staged file over it."""
+    hidden, shrunk, plain = github_token(), github_token(), github_token()
+    repo.commit("big before", {"was_big.txt": FILLER})
+    repo.write("dump.sql", f"t={hidden}\n" + FILLER)
+    repo.write("was_big.txt", f"t={shrunk}\n")
+    repo.write("app.env", f"TOKEN={plain}\n")
+    repo.git("add", "-A")
+    result = scan(repo.path, CAP, staged=True)
+    found = sorted(f.location.path for f in by_rule(result, "secrets.github-token"))
+    assert found == ["app.env", "was_big.txt"]
+    (note,) = by_rule(result, "secrets.file-too-large")
+    assert note.location.path == "dump.sql"
+    assert note.details["not_scanned_in"] == ["staged changes"]
+    assert note.severity.value == "medium"
+    assert "1 files over the size cap skipped" in result.summary
+    assert hidden not in repr(result)
