@@ -102,6 +102,7 @@ def run_scan(repo: Path, *flags: str) -> tuple[float, int]:
     scan = [sys.executable, "-m", "launchgate", "secrets", str(repo), *flags]
     proc = subprocess.run(
         [sys.executable, "-c", _MEASURE, *scan],
+        cwd=repo,  # not this checkout: `-m` would import its launchgate before PYTHONPATH's
         env=env,
         capture_output=True,
         text=True,

@@ -238,7 +238,7 @@ class Smoke:
     def tls_findings(self, host: str, port: int, min_days: int, where: Location) -> list[Finding]:
         place = Location(domain=host, url=f"https://{host}:{port}")
         try:
-            info = inspect_certificate(host, port, self.settings)
+            info = inspect_certificate(host, port, self.settings, self.deadline or None)
         except TLSProbeError as exc:
             return [edge.tls_error_findings(exc, host, port, place)]
         return edge.certificate_findings(info, min_days, place)

@@ -162,6 +162,13 @@ def request_deadline(deadline: float) -> Iterator[None]:
         _deadline.at = previous
 
 
+def current_deadline() -> float | None:
+    """The deadline :func:`request_deadline` set for this thread, if any (for network work
+    outside httpx, such as the TLS prober's own handshakes)."""
+    at: float | None = getattr(_deadline, "at", None)
+    return at
+
+
 def _left(timeout: float | None, operation: str) -> float | None:
     at: float | None = getattr(_deadline, "at", None)
     if at is None:

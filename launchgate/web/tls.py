@@ -13,12 +13,13 @@ import functools
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from launchgate.web.client import WebSettings, unverified_ssl_context
+from launchgate.web.client import WebSettings, current_deadline, unverified_ssl_context
 
 
 class TLSProbeError(Exception):
@@ -114,11 +115,14 @@ def _chain_context(ca_file: str) -> ssl.SSLContext:
 
 
 def _handshake(
-    host: str, port: int, settings: WebSettings, context: ssl.SSLContext
+    host: str, port: int, settings: WebSettings, context: ssl.SSLContext, ends: float
 ) -> tuple[bytes, str]:
     address = settings.address_for(host, port)
-    with socket.create_connection((address, port), timeout=settings.connect_timeout_s) as sock:
-        sock.settimeout(settings.read_timeout_s)
+    connect_s = _until(settings.connect_timeout_s, ends)
+    with socket.create_connection((address, port), timeout=connect_s) as sock:
+        # Python's ssl takes a socket's timeout as the deadline of the whole handshake (not of
+        # each read), so a server that sends one byte at a time is cut off at what is left.
+        sock.settimeout(_until(settings.read_timeout_s, ends))
         server_name = None if _is_ip(host) else host
         with context.wrap_socket(sock, server_hostname=server_name) as tls:
             der = tls.getpeercert(binary_form=True)
@@ -126,6 +130,14 @@ def _handshake(
     if not der:
         raise TLSProbeError("handshake", f"{host}:{port} presented no certificate")
     return der, version
+
+
+def _until(limit: float, ends: float) -> float:
+    """``limit`` seconds, or what is left before ``ends`` if that is less."""
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline passed")
+    return min(limit, left)
 
 
 def _is_ip(host: str) -> bool:
@@ -158,19 +170,25 @@ def _probe_error(host: str, port: int, exc: OSError) -> TLSProbeError:
     return TLSProbeError("connect", f"cannot connect to {where}: {exc.strerror or exc}")
 
 
-def inspect_certificate(host: str, port: int, settings: WebSettings) -> CertificateInfo:
+def inspect_certificate(
+    host: str, port: int, settings: WebSettings, deadline: float | None = None
+) -> CertificateInfo:
     """Handshake with ``host:port`` (honouring ``--resolve``) and describe its certificate.
 
-    Bounded in time by the settings' connect and read timeouts (at most two handshakes).
+    Bounded in time as a whole, both handshakes together (the second reads a certificate that
+    failed verification): by the connect plus read timeout from now, by ``deadline`` (a
+    ``time.monotonic()`` value) and by the thread's ``request_deadline``, whichever ends first.
     Raises :class:`TLSProbeError` when no certificate can be read at all.
     """
+    ends = time.monotonic() + settings.connect_timeout_s + settings.read_timeout_s
+    ends = min(t for t in (ends, deadline, current_deadline()) if t is not None)
     verify_error: str | None = None
     try:
         try:
-            der, version = _handshake(host, port, settings, _chain_context(settings.ca_file))
+            der, version = _handshake(host, port, settings, _chain_context(settings.ca_file), ends)
         except ssl.SSLCertVerificationError as exc:
             verify_error = exc.verify_message or exc.reason or str(exc)
-            der, version = _handshake(host, port, settings, unverified_ssl_context())
+            der, version = _handshake(host, port, settings, unverified_ssl_context(), ends)
     except OSError as exc:
         raise _probe_error(host, port, exc) from exc
     return describe(host, port, der, version, verify_error)

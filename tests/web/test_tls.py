@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from launchgate.web.client import WebSettings
+from launchgate.web.client import WebSettings, request_deadline
 from launchgate.web.tls import TLSProbeError, hostname_matches, inspect_certificate
 from tests.fixtures.https import HOST, PKI, HttpsServerFactory, free_port, tcp_server
 
@@ -98,6 +99,41 @@ def test_silent_server_times_out_in_bounded_time(pki: PKI, silent_port: int) -> 
         inspect_certificate(HOST, silent_port, _settings(pki, silent_port, read_timeout_s=0.3))
     assert info.value.kind == "timeout"
     assert time.monotonic() - started < 5
+
+
+def _trickled_handshake(conn: socket.socket) -> None:
+    """Read the ClientHello, promise a 16 KB handshake record, then send it one byte every 0.1 s:
+    every read ends well within any read timeout, the handshake would take half an hour."""
+    conn.settimeout(60)
+    conn.recv(65536)
+    conn.sendall(b"\x16\x03\x03\x40\x00")
+    for _ in range(600):
+        conn.sendall(b"\x00")
+        time.sleep(0.1)
+
+
+def _inspect_by(via: str, port: int, settings: WebSettings, deadline: float) -> None:
+    if via == "argument":
+        inspect_certificate(HOST, port, settings, deadline=deadline)
+        return
+    with request_deadline(deadline):
+        inspect_certificate(HOST, port, settings)
+
+
+@pytest.mark.parametrize("via", ["argument", "request_deadline"])
+def test_a_trickled_handshake_ends_by_the_deadline_not_by_the_read_timeout(
+    pki: PKI, via: str
+) -> None:
+    """A handshake is bounded as a whole: by the caller's deadline (or the thread's request
+    deadline), not only per read, so one byte at a time cannot hold a check past its time."""
+    with tcp_server(_trickled_handshake) as port:
+        settings = _settings(pki, port, read_timeout_s=30)
+        started = time.monotonic()
+        with pytest.raises(TLSProbeError) as info:
+            _inspect_by(via, port, settings, started + 1)
+        elapsed = time.monotonic() - started
+    assert info.value.kind == "timeout"
+    assert 0.9 < elapsed < 15  # the 1 s deadline with room for a loaded machine; not the 30 s
 
 
 def test_plain_http_port_is_not_tls(httpserver: HTTPServer, pki: PKI) -> None:
