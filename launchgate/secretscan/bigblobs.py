@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgate import children
 from launchgate.secretscan.gitrepo import git_env, git_prefix
 from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
 
-_NULL = "0" * 40
 _FIND_CHUNK = 2000  # --find-object arguments per git run (the command line has a limit)
 
 
@@ -73,14 +73,19 @@ def oversized_blobs(root: Path, cap: int, promisor: str | None = None) -> dict[s
         "--batch-check=%(objecttype) %(objectsize) %(objectname)",
     ]
     out: dict[str, int] = {}
-    with subprocess.Popen(
+    proc = children.spawn(
         args, cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    ) as proc:
-        assert proc.stdout is not None
+    )
+    assert proc.stdout is not None
+    try:
         for line in proc.stdout:
             parts = line.split()  # "<id> missing" for a corrupt object: history reports it
             if len(parts) == 3 and parts[0] == b"blob" and int(parts[1]) > cap:
                 out[parts[2].decode()] = int(parts[1])
+    finally:
+        proc.stdout.close()
+        proc.wait()
+        children.release(proc)
     return out
 
 
@@ -134,7 +139,7 @@ def plan_staged(root: Path, cap: int, pathspecs: Sequence[str] = ()) -> BigPlan:
         check=False,
     )
     entries = list(_raw_entries(proc.stdout))
-    ids = {blob for _meta, old, new, _path in entries for blob in (old, new) if blob != _NULL}
+    ids = {blob for _meta, old, new, _path in entries for blob in (old, new) if blob.strip("0")}
     big = {blob: size for blob, size in blob_sizes(root, ids).items() if size > cap}
     plan = BigPlan()
     for meta, old, new, path in entries:
@@ -181,7 +186,7 @@ def _place(plan: BigPlan, big: dict[str, int], commit: str, old: str, new: str, 
     if new in big:
         shown = raw.decode("utf-8", "backslashreplace")
         plan.too_large.append(BigFile(commit, shown, new, big[new]))
-    elif old in big and new != _NULL:
+    elif old in big and new.strip("0"):  # not a deletion (all zeros, SHA-1 or SHA-256)
         # a dict: a merge names the same file once per parent, it is scanned once
         plan.whole[(commit, raw.decode("utf-8", "backslashreplace"), new)] = None
     elif old not in big:
