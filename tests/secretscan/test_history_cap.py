@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from launchgate.findings import CheckResult
-from launchgate.secretscan.bigblobs import BigPlan, literal_excludes, plan_big_files
+from launchgate.secretscan.bigblobs import BigFile, BigPlan, literal_excludes, plan_big_files
+from launchgate.secretscan.coverage import oversized, too_large_finding
 from tests.fixtures.gitrepo import GitRepo
 from tests.secretscan.conftest import by_rule, github_token
 
@@ -130,3 +131,40 @@ def test_staged_files_over_the_cap_are_named_and_a_file_shrunk_below_it_is_read_
     assert note.severity.value == "medium"
     assert "1 files over the size cap skipped" in result.summary
     assert hidden not in repr(result)
+
+
+def test_the_plan_names_each_oversized_version_and_what_each_commit_leaves_out(
+    repo: GitRepo,
+) -> None:
+    c1 = repo.commit("add big", {"big.txt": FILLER, "a.txt": "a\n"})
+    c2 = repo.commit("shrink it", {"big.txt": "small now\n"})
+    c3 = repo.commit("another", {"big2.txt": FILLER + "more\n"})
+    c4 = repo.commit("delete it", delete=("big2.txt",))
+    plan = plan_big_files(repo.path, [c4, c3, c2, c1], 1024)
+    assert [(b.commit, b.path, b.size) for b in plan.too_large] == [
+        (c3, "big2.txt", len(FILLER) + 5),
+        (c1, "big.txt", len(FILLER)),
+    ]
+    # the deletion is left out too: git would load the whole file to print its removed lines
+    assert plan.skip == {c1: {"big.txt"}, c2: {"big.txt"}, c3: {"big2.txt"}, c4: {"big2.txt"}}
+    assert list(plan.whole) == [(c2, "big.txt", repo.git("rev-parse", f"{c2}:big.txt"))]
+    assert set(plan.metas) == {c1, c2, c3, c4}
+    assert plan.metas[c1].author == "Ada Author"
+
+
+def test_the_finding_names_three_commits_and_counts_the_rest() -> None:
+    versions = [BigFile(str(i) * 40, "blob.txt", f"b{i}", 5000 + i) for i in range(4, 0, -1)]
+    (big,) = oversized([("blob.txt", 6000)], [], versions)
+    finding = too_large_finding(big)
+    assert finding.message.startswith("blob.txt (6,000 bytes) is over the size cap")
+    assert "not scanned in tree and history (4 version(s), added in " in finding.message
+    assert f"{'1' * 12}, {'2' * 12}, {'3' * 12} and 1 more)" in finding.message
+    assert finding.details == {
+        "not_scanned_in": ["tree", "history"],
+        "bytes": 6000,
+        "commits": [str(i) * 40 for i in (1, 2, 3)],  # oldest first: git lists newest first
+    }
+    assert finding.severity.value == "medium"
+    staged = too_large_finding(oversized([], [], [BigFile("", "s.bin", "x", 9)])[0])
+    assert "not scanned in staged changes." in staged.message
+    assert "commits" not in staged.details
