@@ -94,17 +94,21 @@ def scan_history(
     big = plan_big_files(root, commits, max_bytes, promisor, pathspecs)
     out.too_large = big.too_large
     out.metas.update(big.metas)
-    for group, paths in big.groups():  # the few commits that touch an oversized file
-        specs = [*pathspecs, *literal_excludes(paths)]
-        for shard in plan_shards(group, 1):
-            part = scan_commits(root, shard, detector, promisor, specs)
-            _settle(root, shard, part, detector, promisor, specs, out)
+
+    def scan_big_commits() -> None:
+        for group, paths in big.groups():  # the few commits that touch an oversized file
+            specs = [*pathspecs, *literal_excludes(paths)]
+            for shard in plan_shards(group, 1):
+                part = scan_commits(root, shard, detector, promisor, specs)
+                _settle(root, shard, part, detector, promisor, specs, out)
+
     out.binary_blobs.extend(big.whole)  # read back by id like a binary file, so counted as one
     out.binary_files += len(big.whole)
     if big.skip:
         commits = [c for c in commits if c not in big.skip]
     n = workers or default_workers()
     if n == 1 or (workers is None and len(commits) <= IN_PROCESS_MAX_COMMITS):
+        scan_big_commits()
         for shard in plan_shards(commits, 1):
             one = scan_commits(root, shard, detector, promisor, pathspecs)
             _settle(root, shard, one, detector, promisor, pathspecs, out)
@@ -117,8 +121,9 @@ def scan_history(
     def here(job: Job) -> BatchResult:
         return scan_commits(root, job[1], detector, promisor, pathspecs)
 
+    # The commits with an oversized file run here first, while the workers start.
     for index, batch in run_jobs(
-        jobs, BatchResult, n, root, packs, promisor, pathspecs, local=here
+        jobs, BatchResult, n, root, packs, promisor, pathspecs, local=here, first=scan_big_commits
     ):
         shard = shards[index]
         if batch is None:  # its worker died: do that shard here rather than lose it

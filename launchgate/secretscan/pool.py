@@ -48,13 +48,15 @@ def run_jobs(
     pathspecs: Sequence[str] = (),
     command: Sequence[str] = WORKER,
     local: Callable[[Job], R] | None = None,
+    first: Callable[[], None] = lambda: None,
 ) -> Iterator[tuple[int, R | None]]:
     """Run ``jobs`` on ``n`` workers; yield ``(index into jobs, result or None)`` as each ends.
 
     With ``local`` (how this process does a job), this process is one of the ``n``: it starts
     ``n - 1`` workers and takes jobs from the same queue while they start and run. A worker is
     a fresh interpreter that imports, loads the rules and builds its detector (~0.3 s) before
-    its first job; this process has all of that already, so it starts at once.
+    its first job; this process has all of that already, so it starts at once. ``first`` is
+    other work of this process, done once the workers are starting (before any job of its own).
 
     ``kind`` is the result type every job must answer with (anything else counts as a dead
     worker). ``command`` is the worker program; tests pass one that fails to prove that no job
@@ -109,6 +111,7 @@ def run_jobs(
     for thread in threads:
         thread.start()
     try:
+        first()
         live = len(threads)
         while True:
             try:

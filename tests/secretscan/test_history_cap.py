@@ -168,3 +168,25 @@ def test_the_finding_names_three_commits_and_counts_the_rest() -> None:
     staged = too_large_finding(oversized([], [], [BigFile("", "s.bin", "x", 9)])[0])
     assert "not scanned in staged changes." in staged.message
     assert "commits" not in staged.details
+
+
+def test_workers_read_the_same_history_around_an_oversized_file(repo: GitRepo) -> None:
+    """With workers, the commits that touch an oversized file are scanned by this process while
+    the workers start: the same hits and the same named file as in one process."""
+    from launchgate.secretscan.detector import Detector
+    from launchgate.secretscan.gitrepo import list_commits
+    from launchgate.secretscan.history import scan_history
+    from launchgate.secretscan.rules import load_rules
+
+    tokens = [github_token() for _ in range(4)]
+    repo.commit("one", {"a.txt": f"a={tokens[0]}\n"})
+    repo.commit("big", {"conf.txt": f"b={tokens[1]}\n" + FILLER, "c.txt": f"c={tokens[2]}\n"})
+    repo.commit("small again", {"conf.txt": f"d={tokens[3]}\n"})
+    commits = list_commits(repo.path, ["--all"])
+    detector = Detector(load_rules())
+    results = [
+        scan_history(repo.path, commits, detector, workers=n, max_bytes=1024) for n in (1, 2)
+    ]
+    values = [sorted(h.value for h in r.hits) for r in results]
+    assert values[0] == values[1] == sorted([tokens[0], tokens[2], tokens[3]])
+    assert [[b.path for b in r.too_large] for r in results] == [["conf.txt"], ["conf.txt"]]
