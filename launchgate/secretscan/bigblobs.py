@@ -26,12 +26,14 @@ _FIND_CHUNK = 2000  # --find-object arguments per git run (the command line has 
 
 @dataclass(frozen=True)
 class BigFile:
-    """One version of a file over the cap, added in ``commit`` at ``path``."""
+    """One version of a file over the cap, added in ``commit`` at ``path`` (in history; or
+    ``where`` else: staged changes, a tag)."""
 
     commit: str
     path: str
     blob: str
     size: int
+    where: str = "history"
 
 
 @dataclass
@@ -143,7 +145,7 @@ def plan_staged(root: Path, cap: int, pathspecs: Sequence[str] = ()) -> BigPlan:
     big = {blob: size for blob, size in blob_sizes(root, ids).items() if size > cap}
     plan = BigPlan()
     for meta, old, new, path in entries:
-        _place(plan, big, meta.sha, old, new, path)
+        _place(plan, big, meta.sha, old, new, path, "staged changes")
     return plan
 
 
@@ -181,11 +183,19 @@ def _raw_entries(data: bytes) -> Iterator[tuple[CommitMeta, str, str, bytes]]:
                 yield commit, fields[2].decode(), fields[3].decode(), path
 
 
-def _place(plan: BigPlan, big: dict[str, int], commit: str, old: str, new: str, raw: bytes) -> None:
+def _place(
+    plan: BigPlan,
+    big: dict[str, int],
+    commit: str,
+    old: str,
+    new: str,
+    raw: bytes,
+    where: str = "history",
+) -> None:
     path = raw.decode("utf-8", "surrogateescape")
     if new in big:
         shown = raw.decode("utf-8", "backslashreplace")
-        plan.too_large.append(BigFile(commit, shown, new, big[new]))
+        plan.too_large.append(BigFile(commit, shown, new, big[new], where))
     elif old in big and new.strip("0"):  # not a deletion (all zeros, SHA-1 or SHA-256)
         # a dict: a merge names the same file once per parent, it is scanned once
         plan.whole[(commit, raw.decode("utf-8", "backslashreplace"), new)] = None

@@ -48,7 +48,7 @@ def oversized(
     history: Sequence[BigFile] = (),
 ) -> list[Oversized]:
     """Every path over the cap, once, wherever it was seen (a 100 MB file still in the tree is
-    in history too: one finding, not two). A version with no commit is a staged one."""
+    in history too: one finding, not two)."""
     by_path: dict[str, Oversized] = {}
     for scope, files in (("tree", tree), ("build output", bundles)):
         for path, size in files:
@@ -56,8 +56,8 @@ def oversized(
     # git lists commits newest first: the oldest commit with a blob is the one that added it
     for big in reversed(history):
         entry = by_path.setdefault(big.path, Oversized(big.path))
-        entry.add("history" if big.commit else "staged changes", big.size)
-        if big.commit and big.blob not in entry.versions:
+        entry.add(big.where, big.size)
+        if big.where == "history" and big.blob not in entry.versions:
             entry.versions.add(big.blob)
             entry.commits.append(big.commit)
     return list(by_path.values())

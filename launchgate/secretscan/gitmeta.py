@@ -9,12 +9,14 @@ hit has the commit and an empty path; a tag's has the tag's ref name as its path
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launchgate.secretscan.bigblobs import BigFile
 from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitrepo import git_env, git_prefix, run_git
@@ -36,6 +38,7 @@ class MetaResult:
     metas: dict[str, CommitMeta] = field(default_factory=dict)
     messages: int = 0
     tags: int = 0
+    too_large: list[BigFile] = field(default_factory=list)  # tagged blobs over the cap
 
 
 class MessageLog:
@@ -117,7 +120,9 @@ def scan_tags(root: Path, detector: Detector, max_bytes: int) -> MetaResult:
         for hit in _scan_text(fields[8], ref, detector):
             out.hits.append(RawHit(ident, ref, hit.line, hit.column, hit.rule, hit.value))
             out.metas[ident] = meta
-    out.hits.extend(scan_blobs(root, blobs, detector, max_bytes).hits)
+    found = scan_blobs(root, blobs, detector, max_bytes)
+    out.hits.extend(found.hits)
+    out.too_large = [dataclasses.replace(big, where="tags") for big in found.too_large]
     return out
 
 

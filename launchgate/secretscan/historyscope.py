@@ -130,6 +130,7 @@ def _scan_git_text(
     for part in parts:
         result.hits.extend(part.hits)
         result.metas.update(part.metas)
+        result.too_large.extend(part.too_large)  # a tagged blob over the cap: named, not read
 
 
 def _resolves(root: Path, rev: str) -> bool:

@@ -165,7 +165,8 @@ def test_the_finding_names_three_commits_and_counts_the_rest() -> None:
         "commits": [str(i) * 40 for i in (1, 2, 3)],  # oldest first: git lists newest first
     }
     assert finding.severity.value == "medium"
-    staged = too_large_finding(oversized([], [], [BigFile("", "s.bin", "x", 9)])[0])
+    staged_version = BigFile("", "s.bin", "x", 9, "staged changes")
+    staged = too_large_finding(oversized([], [], [staged_version])[0])
     assert "not scanned in staged changes." in staged.message
     assert "commits" not in staged.details
 
@@ -190,3 +191,20 @@ def test_workers_read_the_same_history_around_an_oversized_file(repo: GitRepo) -
     values = [sorted(h.value for h in r.hits) for r in results]
     assert values[0] == values[1] == sorted([tokens[0], tokens[2], tokens[3]])
     assert [[b.path for b in r.too_large] for r in results] == [["conf.txt"], ["conf.txt"]]
+
+
+def test_a_tag_pointing_at_an_oversized_blob_is_named_not_read(
+    repo: GitRepo, scan: Callable[..., CheckResult], tmp_path: Path
+) -> None:
+    hidden = github_token()
+    repo.commit("one", {"a.txt": "a\n"})
+    outside = tmp_path / "dump.sql"
+    outside.write_text(f"t={hidden}\n" + FILLER)
+    blob = repo.git("hash-object", "-w", str(outside))
+    repo.git("tag", "-a", "data-dump", blob, "-m", "a blob kept by a tag")
+    result = scan(repo.path, CAP)
+    assert by_rule(result, "secrets.github-token") == []
+    (note,) = by_rule(result, "secrets.file-too-large")
+    assert note.location.path == "refs/tags/data-dump"
+    assert note.details["not_scanned_in"] == ["tags"]
+    assert hidden not in repr(result)
