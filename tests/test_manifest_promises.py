@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from launchgate.findings import Severity
-from launchgate.manifest import Manifest, Suppression, parse_manifest
+from launchgate.manifest import Manifest, ManifestError, Suppression, parse_manifest
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -110,3 +110,24 @@ def test_an_environment_named_production_or_prod_is_production_by_default(
         f"version: 1\nenvironments:\n  {name}: {{production: false}}\n", tmp_path / "l.yml"
     )
     assert off.environments[name].production is False
+
+
+def test_the_same_manifest_with_other_content_keeps_its_file_and_retypes(tmp_path: Path) -> None:
+    m = parse_manifest("version: 1\n", tmp_path / "launchready.yml")
+    source = {"version": 1, "fail_on": "low", "environments": {"prod": {}}}
+    other = m.with_data(source)
+    source["fail_on"] = "blocker"  # the new manifest holds its own copy
+    assert (other.path, other.root) == (m.path, m.root)
+    assert other.fail_on is Severity.LOW
+    assert other.data["fail_on"] == "low"
+    assert other.environments["prod"].production is True
+    assert m.fail_on is Severity.HIGH
+
+
+def test_a_manifest_error_reads_as_one_problem_per_line(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError) as caught:
+        parse_manifest("version: 1\nfail_on: x\nperf: 3\n", tmp_path / "l.yml", "m.yml")
+    assert str(caught.value) == (
+        'm.yml:2:10: fail_on: got "x"; expected one of: blocker, high, medium, low, info\n'
+        "m.yml:3:7: perf: got 3; expected a mapping"
+    )
