@@ -215,3 +215,30 @@ def test_the_whole_junit_document_is_pinned() -> None:
         "  </testsuite>",
         "</testsuites>",
     ]
+
+
+def test_every_suppressed_finding_of_a_check_is_counted_as_skipped() -> None:
+    suppressed = [
+        (make_finding("secrets", "secrets.a", path="a.py"), "fixture"),
+        (make_finding("secrets", "secrets.b", path="b.py"), "fixture"),
+    ]
+    root = _parse(junit.render(make_report(checks=["secrets"], suppressed=suppressed)))
+    assert _suites(root)["secrets"].get("skipped") == "2"
+    assert root.get("skipped") == "2"
+
+
+def test_a_suppressed_finding_of_a_check_with_no_result_still_has_its_suite() -> None:
+    quiet = make_finding("dns", "dns.spf", path="example.test")
+    root = _parse(junit.render(make_report(checks=["env"], suppressed=[(quiet, "known")])))
+    (case,) = _suites(root)["dns"].findall("testcase")
+    assert case.get("classname") == "dns"
+    skipped = case.find("skipped")
+    assert skipped is not None and skipped.get("message") == "suppressed: known"
+
+
+def test_a_message_attribute_is_one_line_and_the_body_keeps_the_lines() -> None:
+    finding = make_finding("env", "env.x", "blocker", "first\nsecond", message="a\nb")
+    root = _parse(junit.render(make_report([finding])))
+    failure = root.find("testsuite/testcase/failure")
+    assert failure is not None and failure.get("message") == "first second"
+    assert failure.text is not None and "\na\nb\n" in failure.text
