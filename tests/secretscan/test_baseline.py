@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from launchgate.redact import value_hash
+from launchgate.secretscan import baseline
 from launchgate.secretscan.baseline import (
     FORMAT,
     Baseline,
@@ -174,3 +175,17 @@ def test_both_kinds_of_baseline_merge(tmp_path: Path) -> None:
     assert baseline.sources == [str(ours_path), str(theirs)]
     assert baseline.accepts("a.py", "r", "x" * 20)
     assert not Baseline().accepts("a.py", "r", "x" * 20)
+
+
+def test_a_baseline_over_the_byte_cap_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "b.json", ours())
+    size = path.stat().st_size
+    monkeypatch.setattr(baseline, "MAX_BASELINE_BYTES", size)
+    assert load_baseline([path]).sources == [str(path)]  # exactly at the cap: read
+    monkeypatch.setattr(baseline, "MAX_BASELINE_BYTES", size - 1)
+    with pytest.raises(BaselineError) as caught:
+        load_baseline([path])
+    cap = f"over the {size - 1:,}-byte cap"
+    assert str(caught.value) == f"{path}: baseline is {size:,} bytes, {cap}"
