@@ -151,12 +151,15 @@ def test_a_signal_during_a_long_real_scan_ends_it_promptly_and_cleanly(
     server, asked = silent_dns
     project = long_scan(tmp_path, server.address)
     proc = project.start("--only", "secrets,dns")
-    assert asked.wait(BOUND_S), proc.communicate(timeout=BOUND_S)  # the dns check is waiting now
+    # Workers first: they live while the tree is scanned (this process scans beside them, so
+    # that can end before the dns check's first question); the dns check then waits on its
+    # silent server until the signal, and the secrets check may have finished by then.
     deadline = time.monotonic() + BOUND_S
-    while not workers(project.token):  # and the secrets check is scanning on its workers
+    while not workers(project.token):  # the secrets check is scanning on its workers
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the secrets check never started its workers"
         time.sleep(0.01)
+    assert asked.wait(BOUND_S), proc.communicate(timeout=BOUND_S)  # the dns check is waiting now
     signalled = time.monotonic()
     os.killpg(proc.pid, signum)
     _out, err = proc.communicate(timeout=BOUND_S)
