@@ -129,8 +129,15 @@ def long_scan(tmp_path: Path, nameserver: str, extra: str = "") -> Project:
     """A repository big enough for the secrets check's workers, and a dns check on a server
     that never answers: a run that is still going when the test interrupts it."""
     repo = GitRepo(tmp_path / "repo")
-    line = "config_value = 'plain text, nothing secret here' # padding for the scanner\n"
-    files = {f"src/module{i}.py": line * 1200 for i in range(120)}  # about 11 MB
+    # Every line distinct and a candidate a rule must read (an identifier, never a finding): the
+    # scan works for seconds. Plain padding was scanned in under 0.1 s, faster than the timeout.
+    files = {
+        f"src/module{i}.py": "".join(
+            f"token = settings.get_token_value_{i}_{j}  # padding, nothing secret\n"
+            for j in range(1200)
+        )
+        for i in range(120)
+    }  # about 9 MB
     repo.commit("a big tree", files)
     (repo.path / "launchready.yml").write_text(
         f"""version: 1
@@ -178,7 +185,7 @@ def test_a_signal_during_a_long_real_scan_ends_it_promptly_and_cleanly(
 def test_a_check_running_past_its_timeout_is_reported_and_its_workers_stopped(
     tmp_path: Path, silent_dns: tuple[Responder, threading.Event]
 ) -> None:
-    """The secrets check's real scan of 11 MB cannot finish in 0.1 s: it is reported as timed
+    """The secrets check's real scan of 9 MB cannot finish in 0.1 s: it is reported as timed
     out, the dns check beside it (on a silent server, 300 ms per question) still ends with its
     own result, and the scan's workers and git processes do not outlive the run."""
     server, _asked = silent_dns
