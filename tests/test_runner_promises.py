@@ -166,13 +166,14 @@ def test_a_check_returning_something_else_errors_instead_of_passing_or_crashing(
     assert report.checks[0].error == f"internal error: TypeError: check 'env' {what}"
 
 
-def test_a_crash_shows_its_traceback_only_when_verbose(tmp_path: Path) -> None:
+@pytest.mark.parametrize("alone", [False, True], ids=["with-others", "alone"])
+def test_a_crash_shows_its_traceback_only_when_verbose(tmp_path: Path, alone: bool) -> None:
     def crashes(_ctx: CheckContext) -> None:
         raise KeyError("k")
 
-    quiet = gate(tmp_path, spec("env", crashes)).checks[0].error
+    quiet = gate(tmp_path, spec("env", crashes, alone=alone)).checks[0].error
     assert quiet == "internal error: KeyError: 'k'"
-    loud = gate(tmp_path, spec("env", crashes), verbose=True).checks[0].error or ""
+    loud = gate(tmp_path, spec("env", crashes, alone=alone), verbose=True).checks[0].error or ""
     assert loud.startswith("internal error: Traceback (most recent call last):\n  File ")
     assert loud.rstrip().endswith("KeyError: 'k'")
 
