@@ -249,3 +249,30 @@ def test_the_engine_ci_asks_for_reaches_the_tests() -> None:
     wanted = ENGINE_THE_SUITE_RUNS_WITH
     expected = "hyperscan" if wanted == "auto" else wanted
     assert Detector(RULES).search.name == expected
+
+
+def test_a_keyword_dense_long_line_gives_the_same_hits_reading_far_fewer_windows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A minified bundle full of ``apiKey``/``token`` words: the rule database reads a window
+    only where some rule's pattern matches in it, the keyword engine reads every window. The
+    hits are the same, secrets near window edges and a ``^``-anchored rule's text included."""
+    import random
+
+    rng = random.Random(7)
+    words = ["apiKey:e.apiKey", "token:t", "password:p.pw", 'n="token"', "auth_key:k"]
+    parts = [rng.choice(words) + "," for _ in range(6000)]
+    secrets = [github_token(), stripe_key(), aws_key_id()]
+    for at, value in zip((5, 2100, 5999), secrets, strict=True):
+        parts[at] += f'token:"{value}",'
+    parts[3000] += "Private-MAC: " + "ab" * 20 + ","
+    text = "".join(parts)
+    assert len(text) > 10 * MAX_LINE
+    found = {}
+    for engine in ("python", "hyperscan"):
+        detector = _detector(monkeypatch, engine)
+        hits, _ = detector.scan(text, "dist/app.js")
+        found[engine] = (sorted((h.rule, h.value, h.column) for h in hits), detector.lines_analysed)
+    assert found["python"][0] == found["hyperscan"][0]
+    assert {v for _r, v, _c in found["python"][0]} >= set(secrets)
+    assert found["hyperscan"][1] * 3 < found["python"][1]  # windows read: 71 against 229
