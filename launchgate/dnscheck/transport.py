@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 STS_VERSION = "v=STSv1"
 TLSRPT_VERSION = "v=TLSRPTv1"
-_STS_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
-_EXT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
-_EXT_VALUE = re.compile(r"^[\x21-\x3a\x3c\x3e-\x7e]+$")
-_RUA_URI = re.compile(r"^(mailto:[^@\s,]+@[^@\s,]+|https://[^\s,]+)$", re.IGNORECASE)
+# Whole-value patterns, used with fullmatch: "$" would also accept a value ending in "\n".
+_STS_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+_EXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+_EXT_VALUE = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")
+_RUA_URI = re.compile(r"mailto:[^@\s,]+@[^@\s,]+|https://[^\s,]+", re.IGNORECASE)
 
 
 def candidates(records: Iterable[str], version: str) -> list[str]:
@@ -34,7 +35,7 @@ def _fields(text: str, version: str) -> tuple[dict[str, str], list[str]]:
     errors: list[str] = []
     for part in parts[1:]:
         name, eq, value = part.partition("=")
-        if not eq or not _EXT_NAME.match(name) or not _EXT_VALUE.match(value):
+        if not eq or not _EXT_NAME.fullmatch(name) or not _EXT_VALUE.fullmatch(value):
             errors.append(f"{part[:40]!r} is not a name=value field")
         elif name in fields:
             errors.append(f"{name}= appears more than once")
@@ -48,7 +49,7 @@ def sts_error(text: str) -> str | None:
     fields, errors = _fields(text, STS_VERSION)
     if not errors and "id" not in fields:
         errors.append("it has no id= field")
-    elif "id" in fields and not _STS_ID.match(fields["id"]):
+    elif "id" in fields and not _STS_ID.fullmatch(fields["id"]):
         errors.append(f"id={fields['id'][:40]!r} is not 1 to 32 letters and digits")
     return "; ".join(errors) or None
 
@@ -63,7 +64,7 @@ def tlsrpt_error(text: str) -> str | None:
         return "; ".join(errors)
     if rua is None:
         return "it has no rua= field"
-    bad = [u for u in (x.strip(" \t") for x in rua.split(",")) if not _RUA_URI.match(u)]
+    bad = [u for u in (x.strip(" \t") for x in rua.split(",")) if not _RUA_URI.fullmatch(u)]
     if bad:
         return f"rua= {bad[0][:60]!r} is not a mailto: or https: address"
     return None

@@ -77,3 +77,50 @@ def test_messages_are_capped_and_say_how_much_was_left_out() -> None:
     assert bounded(exact + "yz") == exact + "… (2 more characters not shown)"
     long = issue("email.spf-syntax", "a.test", "y" * 60_000)
     assert long.message == "y" * 1000 + "… (59,000 more characters not shown)"
+
+
+# Promises pinned by mutation testing: the exact grammar (RFC 8461/8460: only spaces and tabs
+# around ';' and ','), and how much of a bad value a message shows.
+
+
+def test_only_spaces_and_tabs_surround_a_field_a_line_break_makes_it_invalid() -> None:
+    assert sts_error("v=STSv1; id=abc\t ") is None
+    assert sts_error("v=STSv1; id=abc\r") == "'id=abc\\r' is not a name=value field"
+    assert sts_error("v=STSv1; id=abc\n") == "'id=abc\\n' is not a name=value field"
+    assert tlsrpt_error("v=TLSRPTv1; rua=mailto:a@b.example\n") == (
+        "rua= 'mailto:a@b.example\\n' is not a mailto: or https: address"
+    )
+    assert tlsrpt_error("v=TLSRPTv1; rua=mailto:a@b.example,\nmailto:c@d.example") == (
+        "rua= '\\nmailto:c@d.example' is not a mailto: or https: address"
+    )
+
+
+def test_a_stray_word_is_a_field_error_not_an_empty_trailing_field() -> None:
+    assert sts_error("v=STSv1; id=abc; X") == "'X' is not a name=value field"
+    assert tlsrpt_error("v=TLSRPTv1; rua=mailto:a@b.example; X") == (
+        "'X' is not a name=value field"
+    )
+    assert tlsrpt_error("v=TLSRPTv1; rua=mailto:a@b.example,X") == (
+        "rua= 'X' is not a mailto: or https: address"
+    )
+
+
+def test_messages_show_the_first_40_characters_of_a_bad_field_and_60_of_an_address() -> None:
+    long = "k" * 50
+    assert sts_error(f"v=STSv1; id=abc; {long}") == f"{long[:40]!r} is not a name=value field"
+    assert (
+        sts_error(f"{long}; id=abc") == f"starts with {long[:40]!r}, not 'v=STSv1' followed by ';'"
+    )
+    assert sts_error(f"v=STSv1; id={long}") == (
+        f"id={long[:40]!r} is not 1 to 32 letters and digits"
+    )
+    address = "ftp://" + "a" * 70
+    assert tlsrpt_error(f"v=TLSRPTv1; rua={address}") == (
+        f"rua= {address[:60]!r} is not a mailto: or https: address"
+    )
+
+
+def test_several_problems_are_listed_with_semicolons() -> None:
+    assert tlsrpt_error("v=TLSRPTv1; a; b; rua=mailto:x@y.example") == (
+        "'a' is not a name=value field; 'b' is not a name=value field"
+    )
