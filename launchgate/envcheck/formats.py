@@ -48,23 +48,25 @@ class FormatRules:
 
 Validator = Callable[[str, FormatRules], Verdict]
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+# "\Z", not "$": "$" also matches before a final line break, and "8080\n" is no port to Go's
+# strconv.Atoi or to a shell's arithmetic.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*\Z")
 # Underscores are not RFC 1123 but real hosts have them (container service names, SRV labels).
-_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
 _HOSTLESS_SCHEMES = frozenset({"file", "sqlite", "sqlite3", "unix", "mailto", "data", "urn"})
-_INT = re.compile(r"^[+-]?[0-9]+$")
+_INT = re.compile(r"^[+-]?[0-9]+\Z")
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 _DURATION_UNITS = r"ns|us|µs|ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?"
-_DURATION = re.compile(rf"^(?:[0-9]+(?:\.[0-9]+)?[ ]?(?:{_DURATION_UNITS})[ ]?)+$", re.IGNORECASE)
+_DURATION = re.compile(rf"^(?:[0-9]+(?:\.[0-9]+)?[ ]?(?:{_DURATION_UNITS})[ ]?)+\Z", re.IGNORECASE)
 _ISO_DURATION = re.compile(
-    r"^P(?!$)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?"
-    r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"
+    r"^P(?!\Z)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?"
+    r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?\Z"
 )
-_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
-_BASE64URL = re.compile(r"^[A-Za-z0-9_-]*={0,2}$")
-_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
-_DISPLAY_FORM = re.compile(r"^[^<>]*<([^<>]+)>$")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}\Z")
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]*={0,2}\Z")
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}\Z")
+_DISPLAY_FORM = re.compile(r"^[^<>]*<([^<>]+)>\Z")
 
 
 def _has_space_or_control(value: str) -> bool:

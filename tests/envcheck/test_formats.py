@@ -246,3 +246,21 @@ def test_undecodable_bytes_from_the_environment_get_a_verdict(fmt: str) -> None:
         verdict = validate_value(value, fmt, FormatRules(values=("a",)))
         assert isinstance(verdict.ok, bool)
         assert "\udcff" not in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value"),
+    [
+        ("port", "8080\n"),
+        ("int", "12\n"),
+        ("base64", "YWJjZA==\n"),
+        ("base64", "YWJjZA\n"),
+        ("url", "https\n://example.com"),
+    ],
+)
+def test_a_value_ending_in_a_line_break_is_not_well_formed(fmt: str, value: str) -> None:
+    """A regex "$" also matches before a final line break: "8080\\n" passed as a port, and Go's
+    strconv.Atoi refuses it at start-up."""
+    verdict = VALIDATORS[fmt](value, FormatRules())
+    assert not verdict.ok, (fmt, value)
+    assert verdict.reason.startswith(f"{fmt}:")
