@@ -270,7 +270,7 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "smoke.security-header",
         L,
         "Security header missing or weak",
-        "Send the header as the rule in checks/smoke-headers.yml describes.",
+        "Send the missing security header from the web server or framework on every page.",
     ),
     (
         "smoke.cors-reflected-credentials",
@@ -327,13 +327,15 @@ def finding(
     details: Mapping[str, Any] | None = None,
     key: object = None,
     of_url: bool = False,
+    remediation: str = "",
 ) -> Finding:
     """A smoke finding with the catalogue's title, severity and remediation.
 
     ``key`` separates findings of one rule at one place (an asset URL, a header name), so the
     fingerprint is stable run to run and distinct between them. ``of_url``: the problem belongs
     to the URL whichever route or host entry reached it (a redirect loop), so its fingerprint
-    leaves the route out and the run reports it once.
+    leaves the route out and the run reports it once. ``remediation`` replaces the catalogue's
+    when the caller knows the exact fix (a header rule's ``fix``).
     """
     info = RULES[rule]
     assert info.severity is not None
@@ -344,7 +346,7 @@ def finding(
         title=title or info.title,
         message=message,
         location=location,
-        remediation=info.remediation,
+        remediation=remediation or info.remediation,
         fingerprint=fingerprint_of(
             CHECK, rule, None if of_url else location.route, location.url, key
         ),

@@ -57,6 +57,7 @@ class HeaderRule:
     requires: str | None
     any_of: tuple[Condition, ...]
     message: str
+    fix: str  # what to send instead, shown as the finding's remediation
     positive: tuple[Mapping[str, str], ...]
     negative: tuple[Mapping[str, str], ...]
 
@@ -167,6 +168,7 @@ def _header_rule(raw: Any) -> HeaderRule:
         requires=raw.get("requires"),
         any_of=tuple(_condition(c, where) for c in raw.get("any_of") or ()),
         message=str(raw.get("message", where)),
+        fix=str(raw.get("fix", "")),
         positive=_header_sets(examples.get("positive")),
         negative=_header_sets(examples.get("negative")),
     )

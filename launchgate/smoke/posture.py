@@ -34,6 +34,7 @@ def header_findings(answer: Exchange, policy: Policy, where: Location) -> list[F
                     severity=rule.severity,
                     details={"header_rule": rule.id},
                     key=rule.id,
+                    remediation=rule.fix,
                 )
             )
     return out

@@ -263,6 +263,9 @@ def test_security_headers(
     if "smoke.hsts-missing" in found:
         assert found["smoke.hsts-missing"][0].severity is Severity.MEDIUM
         assert len(found["smoke.security-header"]) == 4  # nosniff, frames, referrer, CSP
+    fixes = {r.id: r.fix for r in load_policy().headers}
+    for f in found.get("smoke.security-header", []):  # each says what to send, not a file name
+        assert f.remediation == fixes[f.details["header_rule"]]
 
 
 def test_security_headers_can_be_turned_off(

@@ -50,3 +50,10 @@ def test_max_age() -> None:
     assert max_age('max-age="600"') == 600
     assert max_age("MAX-AGE = 5") == 5
     assert max_age("no-store") is None
+
+
+def test_every_header_rule_says_what_to_send_naming_its_header() -> None:
+    """A founder reads the fix, not the pack: each rule's fix names a header its check accepts."""
+    for rule in load_policy().headers:
+        assert rule.fix.startswith(("Send ", "Raise ")), rule.id
+        assert any(c.header in rule.fix for c in rule.any_of), rule.id
