@@ -221,10 +221,9 @@ class Detector:
             window = text[start:last_end]
             allowed = None
             if self.filter is not None:
-                window_raw = window.encode("utf-8", "surrogatepass")
-                if not self.filter.lines(window_raw):
+                allowed = self.filter.rules_if_any(window.encode("utf-8", "surrogatepass"))
+                if allowed is None:
                     continue  # no rule's pattern (nor an escape) in it: no finding either
-                allowed = self.filter.rules_in(window_raw)
             for hit in self._analyse(window, scoped, allowed):
                 if last_end < len(text) and hit.column - 1 + len(hit.value) >= last_end - start:
                     continue  # cut by the window's end: a later window sees it whole

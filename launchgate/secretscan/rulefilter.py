@@ -66,6 +66,21 @@ class RuleFilter:
         self._db.scan(buf, match_event_handler=on_match)
         return out
 
+    def rules_if_any(self, text: bytes) -> set[int] | None:
+        """:meth:`rules_in` when anything in the database matches ``text`` (a rule, an escape),
+        else None: one scan answers both questions for a window of a long line."""
+        found: set[int] = set(self.always)
+        ids, n = self._ids, self.rules
+        seen: list[bool] = []
+
+        def on_match(ident: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
+            seen.append(True)
+            if ident < n:
+                found.add(ids[ident])
+
+        self._db.scan(text, match_event_handler=on_match)
+        return found if seen else None
+
     def rules_in(self, line: bytes) -> set[int]:
         """Indices of the rules whose pattern (or keywords) match in ``line``."""
         found: set[int] = set(self.always)

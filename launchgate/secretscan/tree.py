@@ -293,7 +293,7 @@ def _read(path: bytes, max_bytes: int) -> bytes:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)  # one chunk: the same object, no copy
     finally:
         os.close(fd)
 
