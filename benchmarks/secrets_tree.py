@@ -122,7 +122,7 @@ def best_scan(
 
 
 def counters(r: TreeResult) -> tuple[object, ...]:
-    return (r.files, r.binary, r.too_large, r.unreadable, r.long_lines, r.inline_suppressed)
+    return (r.files, r.binary, r.too_large, r.unreadable, r.inline_suppressed)
 
 
 def main() -> None:

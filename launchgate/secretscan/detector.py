@@ -113,10 +113,10 @@ class Detector:
                     c.rule.regex if c.rule.regex and is_builtin_pack(c.rule.source) else None,
                     c.rule.keywords,
                     bool(c.rule.paths) and not c.rule.keywords,
+                    c.rule.plugin,
                 )
                 for c in self._compiled
-            ],
-            MAX_LINE,
+            ]
         )
         # History: a literal of each whole-file rule's paths finds their diff headers, so the
         # patch scanner can read every line those files add (they have no keywords to find).

@@ -58,7 +58,6 @@ class BatchResult:
     bytes_read: int = 0
     binary_files: int = 0
     submodule_changes: int = 0
-    long_lines: int = 0
     inline_suppressed: int = 0
     failed: str | None = None  # git's error when the batch stopped early
     cut_lines: int = 0  # lines longer than the per-line cap, read only up to it
@@ -194,8 +193,6 @@ class PatchScanner:
         assert self.commit is not None
         assert self.path is not None
         content = buf[ls + self.width : le].decode("utf-8", "replace")
-        if le - ls > 4096:
-            self.result.long_lines += 1
         prev_start = buf.rfind(b"\n", 0, ls - 1) + 1
         prev_raw = buf[prev_start : ls - 1]
         previous = prev_raw.decode("utf-8", "replace") if _NEXTLINE in prev_raw else None

@@ -32,7 +32,6 @@ class HistoryResult:
     bytes_read: int = 0
     binary_files: int = 0
     submodule_changes: int = 0
-    long_lines: int = 0
     inline_suppressed: int = 0
     cut_lines: int = 0
     cut_bytes: int = 0
@@ -48,7 +47,6 @@ class HistoryResult:
         self.bytes_read += batch.bytes_read
         self.binary_files += batch.binary_files
         self.submodule_changes += batch.submodule_changes
-        self.long_lines += batch.long_lines
         self.inline_suppressed += batch.inline_suppressed
         self.cut_lines += batch.cut_lines
         self.cut_bytes += batch.cut_bytes

@@ -7,12 +7,14 @@ or a detect-secrets plugin; generic rules also face detect-secrets' false-positi
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 import pkgutil
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -88,6 +90,40 @@ def _plugin_class(name: str) -> type:
     if cls is None:
         raise ValueError(f"detect-secrets has no plugin named {name!r}")
     return cls
+
+
+_INLINE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
+def plugin_regexes(name: str) -> list[str] | None:
+    """The regexes a detect-secrets plugin finds values with (inline flags written out), or
+    None when its ``analyze_string`` is not the regex-based one (then nothing says where it
+    may match). They put the plugin into the rule database as exactly as a rule's own regex."""
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    cls = _plugin_class(name)
+    if not issubclass(cls, RegexBasedDetector) or (
+        cls.analyze_string is not RegexBasedDetector.analyze_string
+    ):
+        return None
+    out = []
+    for regex in cls().denylist:
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+            return None
+        flags = "".join(letter for flag, letter in _INLINE_FLAGS if regex.flags & flag)
+        out.append(f"(?{flags}){regex.pattern}" if flags else regex.pattern)
+    return out or None
+
+
+def plugins_version() -> str:
+    """detect-secrets' version, read without importing it (the rule database's cache key)."""
+    spec = importlib.util.find_spec("detect_secrets")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            return (Path(folder) / "__version__.py").read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+    return "unknown"
 
 
 def plugin_matcher(name: str, *, check_now: bool = True) -> Matcher:

@@ -4,14 +4,15 @@ The keyword prefilter sends every line holding ``token`` or ``password`` to Pyth
 that is most lines with a keyword, and each costs a decode, a routing scan and the rules' regexes.
 With Hyperscan installed, each rule's own pattern goes into one database instead, as a
 relaxation that matches wherever the rule could (:mod:`~launchgate.secretscan.hsregex`); rules it
-cannot hold (detect-secrets plugins, a user's RE2 patterns) go in as their keywords. One scan of
+cannot hold (a user's RE2 patterns, a plugin that is not regex-based) go in as their keywords; a
+regex-based detect-secrets plugin goes in as its own regexes. One scan of
 a whole buffer then names the few candidate lines, and a scan of each candidate line names the
 rules worth running there. Two more patterns keep what the per-line analysis does beyond the
-rules' own text exact:
-
-* a line with a percent or unicode escape of punctuation is read a second time unescaped, and
-  the unescaped text may match where the raw line does not: such a line is a candidate;
-* a line longer than ``MAX_LINE`` is read in windows around each keyword: a candidate too.
+rules' own text exact: a line with a percent or unicode escape of punctuation is read a second
+time unescaped, and the unescaped text may match where the raw line does not, so such a line is
+a candidate. A line longer than ``MAX_LINE`` needs nothing more: it is read in windows, and a
+window can only match where the whole line does. (A pattern for such lines, ``[^\n]{4097}``,
+cost two thirds of the database's scan time.)
 
 The rules' Python regexes still decide every finding, so findings are those of the keyword
 engine (the tests compare both). Compiling the database takes a second or two, so it is cached
@@ -39,7 +40,8 @@ _CACHE_VERSION = b"1"
 _CACHE_KEEP = 8  # databases kept (one per set of rule packs in use)
 
 
-RuleInput = tuple[str | None, tuple[str, ...], bool]  # (python regex, keywords, whole-file)
+# (python regex, keywords, whole-file, detect-secrets plugin name)
+RuleInput = tuple[str | None, tuple[str, ...], bool, str | None]
 
 
 class RuleFilter:
@@ -95,32 +97,52 @@ class RuleFilter:
 
 
 def rule_patterns(rules: Sequence[RuleInput]) -> tuple[list[tuple[int, bytes]], frozenset[int]]:
-    """Each rule's pattern for the database, from ``(python regex or None, keywords, whole)``.
+    """Each rule's patterns for the database, from ``(regex, keywords, whole, plugin)``.
 
-    ``regex`` is None for a rule that is not a Python regex (a plugin, a user's RE2 pattern):
-    its keywords stand for it. ``whole`` rules read every line of their files (found by path,
-    not by content), so they are always worth running and add nothing to the database.
+    ``regex`` is None for a rule that is not a Python regex: a plugin stands for itself by its
+    own regexes when it has them (``BasicAuthDetector``'s keyword ``://`` made every line with a
+    URL a candidate), otherwise its keywords do (a user's RE2 pattern too). ``whole`` rules
+    read every line of their files (found by path, not by content), so they are always worth
+    running and add nothing to the database.
     """
     out: list[tuple[int, bytes]] = []
     always: set[int] = set()
-    for index, (regex, keywords, whole) in enumerate(rules):
+    for index, (regex, keywords, whole, plugin) in enumerate(rules):
         if whole:
             always.add(index)
             continue
+        regexes = [regex] if regex else (_plugin_regexes(plugin) if plugin else None)
         try:
-            out.append((index, relaxed(regex) if regex else keywords_relaxed(keywords)))
+            if not regexes:
+                raise Untranslatable("no regex")
+            found = [relaxed(r) for r in regexes]
         except Untranslatable:
             try:
-                out.append((index, keywords_relaxed(keywords)))
+                found = [keywords_relaxed(keywords)]
             except Untranslatable:
                 always.add(index)
+                continue
+        out.extend((index, pattern) for pattern in found)
     return out, frozenset(always)
 
 
-def _database(hs: Any, rules: Sequence[RuleInput], max_line: int) -> RuleFilter:
+def _plugin_regexes(name: str) -> list[str] | None:
+    from launchgate.secretscan.matchers import plugin_regexes
+
+    try:
+        return plugin_regexes(name)
+    except ValueError:  # no such plugin: the rule's own load reports it
+        return None
+
+
+def _database(hs: Any, rules: Sequence[RuleInput]) -> RuleFilter:
     """The filter, from the on-disk cache when the same rules were compiled by this build."""
     key = hashlib.sha256(_CACHE_VERSION + str(getattr(hs, "__version__", "")).encode())
-    key.update(json.dumps([max_line, *rules]).encode())
+    key.update(json.dumps(rules).encode())
+    if any(plugin for *_rest, plugin in rules):
+        from launchgate.secretscan.matchers import plugins_version
+
+        key.update(plugins_version().encode())  # the plugins' regexes are in the database
     path = _cache_dir() / f"hs-{key.hexdigest()[:32]}.db"
     with contextlib.suppress(Exception):  # missing, unreadable, truncated or from another build
         head, _, blob = path.read_bytes().partition(b"\n")
@@ -130,8 +152,8 @@ def _database(hs: Any, rules: Sequence[RuleInput], max_line: int) -> RuleFilter:
         db.scan(b"probe\n", match_event_handler=lambda *_a: None)
         return RuleFilter(db, [int(i) for i in meta["ids"]], frozenset(meta["always"]))
     patterns, always = rule_patterns(rules)
-    exprs = [p for _, p in patterns] + [ESCAPE, f"^[^\\n]{{{max_line + 1}}}".encode()]
-    flags = [hs.HS_FLAG_MULTILINE] * len(patterns) + [hs.HS_FLAG_CASELESS, hs.HS_FLAG_MULTILINE]
+    exprs = [p for _, p in patterns] + [ESCAPE]
+    flags = [hs.HS_FLAG_MULTILINE] * len(patterns) + [hs.HS_FLAG_CASELESS]
     db = _compile(hs, exprs, flags)
     ids = [i for i, _ in patterns]
     with contextlib.suppress(OSError):
@@ -186,7 +208,7 @@ def _cache_dir() -> Path:
     return Path(base) / "launchgate"
 
 
-def build_filter(rules: Sequence[RuleInput], max_line: int) -> RuleFilter | None:
+def build_filter(rules: Sequence[RuleInput]) -> RuleFilter | None:
     """The rule database when Hyperscan is the engine (see ``engine.chosen_engine``), else None:
     the keyword engine then finds candidate lines, as without Hyperscan."""
     from launchgate.secretscan.engine import chosen_engine, load_hyperscan
@@ -196,4 +218,4 @@ def build_filter(rules: Sequence[RuleInput], max_line: int) -> RuleFilter | None
     hs = load_hyperscan()
     if hs is None:
         return None  # keyword_search has already refused LAUNCHGATE_ENGINE=hyperscan
-    return _database(hs, rules, max_line)
+    return _database(hs, rules)

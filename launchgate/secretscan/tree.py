@@ -58,7 +58,6 @@ class TreeResult:
     unreadable: list[str] = field(default_factory=list)
     submodules: list[str] = field(default_factory=list)
     inline_suppressed: int = 0
-    long_lines: int = 0
     own_reports: int = 0  # launchgate's own reports, never scanned
 
     def absorb(self, other: TreeResult) -> None:
@@ -70,7 +69,6 @@ class TreeResult:
         self.unreadable.extend(other.unreadable)
         self.submodules.extend(other.submodules)
         self.inline_suppressed += other.inline_suppressed
-        self.long_lines += other.long_lines
         self.own_reports += other.own_reports
 
 
@@ -318,8 +316,6 @@ def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> 
         le = data.find(b"\n", pos)
         le = len(data) if le < 0 else le
         raw = data[ls:le]
-        if len(raw) > 4096:
-            out.long_lines += 1
         prev = data[data.rfind(b"\n", 0, max(ls - 1, 0)) + 1 : max(ls - 1, 0)] if ls else b""
         previous = prev.decode("utf-8", "replace") if _NEXTLINE in prev else None
         text = raw.decode("utf-8", "replace").rstrip("\r")

@@ -126,7 +126,7 @@ def _history_repo(path: Path) -> GitRepo:
 
 
 def _outcome(result: HistoryResult) -> tuple[object, ...]:
-    return (result.hits, result.added_lines, result.long_lines, result.binary_files)
+    return (result.hits, result.added_lines, result.binary_files)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

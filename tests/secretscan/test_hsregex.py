@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.engine import ENGINE_ENV
 from launchgate.secretscan.hsregex import _FOLDS, Untranslatable, keywords_relaxed, relaxed
+from launchgate.secretscan.matchers import plugin_regexes
 from launchgate.secretscan.rulefilter import rule_patterns
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import TreeResult, scan_buffer
@@ -22,6 +23,11 @@ from tests.secretscan.conftest import aws_key_id, github_token, rand, stripe_key
 
 RULES = load_rules()
 REGEX_RULES = [r for r in RULES.rules if r.regex]
+PLUGIN_RULES = [r for r in RULES.rules if r.plugin]
+# Every regex that decides a finding: the rules' own, and the regex-based plugins'.
+CHECKED = [(r.id, r.regex or "") for r in REGEX_RULES] + [
+    (r.id, p) for r in PLUGIN_RULES for p in plugin_regexes(r.plugin or "") or []
+]
 
 
 def _db(pattern: bytes) -> hyperscan.Database:
@@ -36,7 +42,7 @@ def _matches(db: hyperscan.Database, data: bytes) -> bool:
     return bool(found)
 
 
-_DBS = {r.id: _db(relaxed(r.regex or "")) for r in REGEX_RULES}
+_DBS = {pattern: _db(relaxed(pattern)) for _id, pattern in CHECKED}
 
 
 def _example_lines() -> list[str]:
@@ -47,18 +53,45 @@ def _example_lines() -> list[str]:
 def _assert_sound(line: str) -> None:
     """Where the Python regex matches the line, the relaxation matches it: alone, inside a
     buffer (as a history line after its + column, with CRLF), and as undecodable bytes."""
-    for rule in REGEX_RULES:
-        if re.search(rule.regex or "", line) is None:
+    for rule_id, pattern in CHECKED:
+        if re.search(pattern, line) is None:
             continue
-        db = _DBS[rule.id]
+        db = _DBS[pattern]
         raw = line.encode("utf-8", "surrogatepass")
-        assert _matches(db, raw), (rule.id, line)
-        assert _matches(db, b"x = 1\n+" + raw + b"\r\nnext\n"), (rule.id, line)
+        assert _matches(db, raw), (rule_id, line)
+        assert _matches(db, b"x = 1\n+" + raw + b"\r\nnext\n"), (rule_id, line)
 
 
 def test_every_rule_is_translated_and_compiles() -> None:
     for rule in REGEX_RULES:
         assert relaxed(rule.regex or "")  # _DBS compiled each one already
+
+
+def test_every_built_in_plugin_is_in_the_database_by_its_own_regexes() -> None:
+    """Not by its keywords: ``url-credentials`` (``://``) made every line with a URL a
+    candidate, 8,000 of flask's history lines."""
+    assert len(PLUGIN_RULES) >= 7
+    patterns, always = rule_patterns([(None, r.keywords, False, r.plugin) for r in PLUGIN_RULES])
+    for index, rule in enumerate(PLUGIN_RULES):
+        mine = [p for i, p in patterns if i == index]
+        regexes = plugin_regexes(rule.plugin or "") or []
+        assert regexes, rule.id
+        assert mine == [relaxed(r) for r in regexes], rule.id
+    assert not always
+    # A plugin that does not find values by regex alone goes in by its keywords.
+    assert plugin_regexes("KeywordDetector") is None
+    patterns, _ = rule_patterns([(None, ("pass",), False, "KeywordDetector")])
+    assert patterns == [(0, keywords_relaxed(["pass"]))]
+
+
+def test_a_url_is_a_candidate_only_with_credentials_in_it() -> None:
+    plain = b'    "https://docs.example.org/path?q=1#frag", see ftp://mirror.example.net/\n'
+    assert _FAST.candidates(plain * 20) == []
+    secret = (
+        b'    "https://deploy:qL8vR2nX7tKp@registry.acme.io/simple"\n'  # pragma: allowlist secret
+    )
+    assert _FAST.candidates(plain + secret) != []
+    assert _PYTHON.candidates(plain) != []  # the keyword engine reads every URL
 
 
 def test_relaxations_match_every_example_a_rule_matches() -> None:
@@ -164,7 +197,11 @@ def test_untranslatable_patterns_fall_back_to_keywords() -> None:
     with pytest.raises(Untranslatable):
         relaxed(r"(?P<a>x)?(?(a)y|z)")  # a conditional group
     patterns, always = rule_patterns(
-        [(r"(?P<a>x)?(?(a)y|z)", ("kw",), False), (None, ("tok",), False), (None, (), True)]
+        [
+            (r"(?P<a>x)?(?(a)y|z)", ("kw",), False, None),
+            (None, ("tok",), False, None),
+            (None, (), True, None),
+        ]
     )
     assert [i for i, _ in patterns] == [0, 1]
     assert patterns[0][1] == keywords_relaxed(["kw"])
@@ -203,6 +240,10 @@ _PIECES = st.sampled_from(
         "\x00",
         "\x1c",
         "Vt3kQ9xLm2Rw",
+        "https://",
+        "user:",
+        "@",
+        "AccountKey=",
         "x",
         "_",
         "-",

@@ -48,7 +48,6 @@ def _summary(result: TreeResult) -> tuple[object, ...]:
         result.unreadable,
         result.submodules,
         result.inline_suppressed,
-        result.long_lines,
     )
 
 
@@ -92,7 +91,7 @@ def test_parallel_tree_scan_matches_one_process_exactly(mixed: GitRepo) -> None:
     # The scan really saw every kind of file, so the comparison means something.
     assert len(one.hits) >= 12
     assert {h.path for h in one.hits} >= {"vendor/lib.py", "static/app.min.js", "odd/\\xff-name.py"}
-    assert (one.binary, one.too_large, one.long_lines) == (1, [("data/huge.txt", 15000)], 1)
+    assert (one.binary, one.too_large) == (1, [("data/huge.txt", 15000)])
     assert one.inline_suppressed == 4
     assert messages[-1] == f"secrets: tree {len(paths)}/{len(paths)} files"
 
@@ -124,7 +123,6 @@ def test_excludes_apply_on_workers(mixed: GitRepo) -> None:
     paths = {h.path for h in two.hits}
     assert "vendor/lib.py" not in paths
     assert not any("node_modules" in p or p.endswith(".min.js") for p in paths)
-    assert two.long_lines == 0
     assert len(two.hits) == len(_scan(mixed, workers=1).hits) - 3
 
 
