@@ -195,6 +195,14 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "Serve HTTPS on port 443 with a valid certificate.",
     ),
     (
+        "smoke.tls-unchecked",
+        B,
+        "HTTPS could not be checked",
+        "The host name did not resolve in time from where the check ran: check the DNS "
+        "servers that machine uses (or pin the address with --resolve) and run again. Nothing "
+        "about the certificate was judged.",
+    ),
+    (
         "smoke.canonical-host",
         M,
         "Entry point does not reach the canonical host",

@@ -168,6 +168,10 @@ def tls_error_findings(error: TLSProbeError, host: str, port: int, where: Locati
             f"{host}:{port} offers no TLS 1.2 or newer: {error.reason}",
             where,
         )
+    if error.kind == "lookup-timeout":  # could not check: never "not served", never a pass
+        return finding(
+            "smoke.tls-unchecked", error.reason, where, details={"error_kind": error.kind}
+        )
     return finding(
         "smoke.https-unavailable",
         f"HTTPS on {host}:{port} cannot be used: {error.reason}",

@@ -20,11 +20,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from launchgate.web.client import WebSettings, current_deadline, unverified_ssl_context
+from launchgate.web.lookup import Endpoint, LookupTimeout, endpoints_within, is_ip
 
 
 class TLSProbeError(Exception):
-    """No certificate could be read. ``kind``: dns, refused, timeout, reset, not-tls, handshake,
-    connect; ``reason`` says what happened in words a user can act on."""
+    """No certificate could be read. ``kind``: dns, lookup-timeout, refused, timeout, reset,
+    not-tls, handshake, connect; ``reason`` says what happened in words a user can act on."""
 
     def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
@@ -115,15 +116,14 @@ def _chain_context(ca_file: str) -> ssl.SSLContext:
 
 
 def _handshake(
-    host: str, port: int, settings: WebSettings, context: ssl.SSLContext, ends: float
+    host: str, port: int, endpoints: list[Endpoint], context: ssl.SSLContext, limits: _Limits
 ) -> tuple[bytes, str]:
-    address = settings.address_for(host, port)
-    connect_s = _until(settings.connect_timeout_s, ends)
-    with socket.create_connection((address, port), timeout=connect_s) as sock:
+    connect_s, read_s, ends = limits
+    with _connect(endpoints, connect_s, ends) as sock:
         # Python's ssl takes a socket's timeout as the deadline of the whole handshake (not of
         # each read), so a server that sends one byte at a time is cut off at what is left.
-        sock.settimeout(_until(settings.read_timeout_s, ends))
-        server_name = None if _is_ip(host) else host
+        sock.settimeout(_until(read_s, ends))
+        server_name = None if is_ip(host) else host
         with context.wrap_socket(sock, server_hostname=server_name) as tls:
             der = tls.getpeercert(binary_form=True)
             version = tls.version() or "unknown"
@@ -132,20 +132,35 @@ def _handshake(
     return der, version
 
 
+# connect timeout, read timeout, the monotonic time by which the whole probe ends
+_Limits = tuple[float, float, float]
+
+
+def _connect(endpoints: list[Endpoint], connect_s: float, ends: float) -> socket.socket:
+    """A TCP connection to the first endpoint that accepts one, each try bounded by the connect
+    timeout and all of them by ``ends`` (as ``socket.create_connection`` does, minus its lookup)."""
+    error: OSError = OSError("the name has no address")
+    for family, kind, proto, address in endpoints:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(_until(connect_s, ends))
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            if isinstance(exc, TimeoutError) and time.monotonic() >= ends:
+                break
+            continue
+        return sock
+    raise error
+
+
 def _until(limit: float, ends: float) -> float:
     """``limit`` seconds, or what is left before ``ends`` if that is less."""
     left = ends - time.monotonic()
     if left <= 0:
         raise TimeoutError("the deadline passed")
     return min(limit, left)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 # OpenSSL's words for "the other side answered, but not with TLS records".
@@ -182,16 +197,43 @@ def inspect_certificate(
     """
     ends = time.monotonic() + settings.connect_timeout_s + settings.read_timeout_s
     ends = min(t for t in (ends, deadline, current_deadline()) if t is not None)
+    limits = (settings.connect_timeout_s, settings.read_timeout_s, ends)
+    endpoints = _look_up(host, port, settings, limits)
     verify_error: str | None = None
     try:
         try:
-            der, version = _handshake(host, port, settings, _chain_context(settings.ca_file), ends)
+            context = _chain_context(settings.ca_file)
+            der, version = _handshake(host, port, endpoints, context, limits)
         except ssl.SSLCertVerificationError as exc:
             verify_error = exc.verify_message or exc.reason or str(exc)
-            der, version = _handshake(host, port, settings, unverified_ssl_context(), ends)
+            der, version = _handshake(host, port, endpoints, unverified_ssl_context(), limits)
     except OSError as exc:
         raise _probe_error(host, port, exc) from exc
     return describe(host, port, der, version, verify_error)
+
+
+def lookup_wait(connect_s: float, ends: float, now: float) -> float:
+    """How long the name lookup may take: it is part of connecting, so at most the connect
+    timeout, and never past the end of the whole probe (0 or less: no time left)."""
+    return min(connect_s, ends - now)
+
+
+def _look_up(host: str, port: int, settings: WebSettings, limits: _Limits) -> list[Endpoint]:
+    """Where to connect (``--resolve`` first), looked up within the probe's own deadline: a
+    resolver that does not answer is "could not check", never a hang."""
+    address = settings.address_for(host, port)
+    connect_s, _, ends = limits
+    try:
+        return endpoints_within(address, port, lookup_wait(connect_s, ends, time.monotonic()))
+    except LookupTimeout as exc:
+        raise TLSProbeError(
+            "lookup-timeout",
+            f"the certificate of {host}:{port} could not be checked: {exc}",
+        ) from exc
+    except OSError as exc:  # gaierror: the name does not resolve
+        raise _probe_error(host, port, exc) from exc
+    except UnicodeError as exc:  # a label the IDNA codec refuses (empty, over 63 characters)
+        raise TLSProbeError("dns", f"{host} is not a name that can be looked up: {exc}") from exc
 
 
 def describe(

@@ -15,12 +15,14 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from launchgate.checkapi import Masker
-from launchgate.findings import Severity
+from launchgate.findings import Location, Severity
 from launchgate.smoke.config import SmokeConfig
+from launchgate.smoke.edge import tls_error_findings
 from launchgate.smoke.engine import Smoke
 from launchgate.smoke.plan import EdgeTarget
 from launchgate.smoke.policy import load_policy
 from launchgate.web.client import WebSettings, make_client
+from launchgate.web.tls import TLSProbeError
 from tests.fixtures.https import HOST, PKI, WWW_HOST, HttpsServerFactory, tcp_server
 from tests.fixtures.sites import SECURITY_HEADERS
 from tests.smoke.conftest import RunSmoke, rules
@@ -419,3 +421,13 @@ def test_a_redirect_loop_reached_by_a_route_and_by_the_host_entry_is_one_finding
     loops = found["smoke.redirect-loop"]
     assert len(loops) == 1, [f.location for f in loops]
     assert loops[0].location.route == site.url("/")  # the route's finding, with its name, is kept
+
+
+def test_a_lookup_that_ran_out_of_time_is_could_not_check_never_https_unavailable() -> None:
+    reason = "the certificate of app.test:443 could not be checked: could not look up app.test"
+    error = TLSProbeError("lookup-timeout", reason)
+    found = tls_error_findings(error, "app.test", 443, Location(domain="app.test"))
+    assert found.rule == "smoke.tls-unchecked"
+    assert found.severity is Severity.BLOCKER
+    assert found.message == reason
+    assert found.details == {"error_kind": "lookup-timeout"}
