@@ -58,7 +58,7 @@ def scan_blobs(
     )
     assert proc.stdin is not None
     assert proc.stdout is not None
-    writer = threading.Thread(target=_write_ids, args=(proc.stdin, list(where)), daemon=True)
+    writer = threading.Thread(target=write_ids, args=(proc.stdin, list(where)), daemon=True)
     writer.start()
     try:
         for blob, places in where.items():
@@ -84,7 +84,7 @@ def scan_blobs(
     return out
 
 
-def _write_ids(stdin: IO[bytes], ids: list[str]) -> None:
+def write_ids(stdin: IO[bytes], ids: list[str]) -> None:
     """Feed ids from a thread: git answers as it reads, and both pipes must keep moving."""
     try:
         for blob in ids:

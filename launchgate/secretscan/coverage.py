@@ -142,9 +142,12 @@ def summary_line(
     scopes = [f"tree: {tree.files} files"]
     if history is not None:
         what = f"range {since}" if since else "all refs"
-        scopes.append(
-            f"history ({what}): {history.commits} commits, {history.added_lines:,} added lines"
+        read = (
+            f"{history.file_versions:,} file versions"
+            if history.file_versions
+            else f"{history.added_lines:,} added lines"
         )
+        scopes.append(f"history ({what}): {history.commits} commits, {read}")
     if bundles.files:
         scopes.append(f"build output: {bundles.files} files")
     counts: dict[str, int] = {}

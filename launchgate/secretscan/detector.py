@@ -366,6 +366,14 @@ class Detector:
             return any(path_matches(path, pattern) for pattern in entry.paths)
         return True
 
+    def scoped(self, path: str) -> bool:
+        """Do rules scoped to paths apply at ``path`` (so a version there is read as itself)?"""
+        return bool(self._scoped) and bool(self._path_rules(path)[0])
+
+    def path_allowed(self, rule: str, value: str, path: str) -> bool:
+        """Is a hit of ``rule`` allowed at ``path`` by an allowlist entry that names paths?"""
+        return self._path_allowed(Hit(rule, value, 0), path)
+
     def _path_allowed(self, hit: Hit, path: str) -> bool:
         compiled = self._compiled_by_id(hit.rule)
         return any(self._allowed(a, hit.value, "", path) for a in compiled.allow if a.paths)

@@ -164,6 +164,19 @@ def list_commits(root: Path, revs: Sequence[str]) -> list[str]:
     return proc.stdout.decode().split()
 
 
+def merge_commits(root: Path, commits: Sequence[str]) -> set[str]:
+    """Which of ``commits`` are merges (more than one parent); none if git cannot say."""
+    proc = run_git(
+        root,
+        "rev-list",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--merges",
+        input_="".join(f"{c}\n" for c in commits).encode(),
+    )
+    return set(proc.stdout.decode().split()) if proc.returncode == 0 else set()
+
+
 def stash_entries(root: Path) -> list[str]:
     """Every stash entry's commit (``git stash list``), newest first; none without a stash."""
     proc = run_git(root, "reflog", "show", "--format=%H", "refs/stash", "--")

@@ -320,7 +320,6 @@ def _is_new_file_header(buf: bytes, ls: int) -> bool:
 _DIFF_FLAGS = (
     "-p",
     "-U0",
-    "-M",
     "--no-color",
     "--no-ext-diff",
     "--no-textconv",
@@ -331,7 +330,14 @@ _DIFF_FLAGS = (
 )
 
 
-def _log_args(promisor: str | None, pathspecs: Sequence[str] = ()) -> list[str]:
+def _log_args(
+    promisor: str | None, pathspecs: Sequence[str] = (), merges: bool = False
+) -> list[str]:
+    """``merges``: the commits are merges, whose combined diffs (``--cc``) skip rename
+    detection. Against a second parent that diverged long ago, rename detection compares every
+    added file with every deleted one: on flask's 3,566 merges it was 0.9 of git's 1.5 s. A
+    file renamed on one side and edited on both is then shown whole at its new name, in the
+    merge that joins them: more lines read, nothing missed."""
     args = [
         *git_prefix(promisor),
         "log",
@@ -339,13 +345,14 @@ def _log_args(promisor: str | None, pathspecs: Sequence[str] = ()) -> list[str]:
         "--stdin",
         LOG_FORMAT,
         "--cc",
+        "--no-renames" if merges else "-M",
         *_DIFF_FLAGS,
     ]
     return [*args, "--", *pathspecs] if pathspecs else args
 
 
 def _staged_args(pathspecs: Sequence[str] = ()) -> list[str]:
-    args = [*git_prefix(), "diff", "--cached", *_DIFF_FLAGS]
+    args = [*git_prefix(), "diff", "--cached", "-M", *_DIFF_FLAGS]
     return [*args, "--", *pathspecs] if pathspecs else args
 
 
@@ -355,10 +362,12 @@ def scan_commits(
     detector: Detector,
     promisor: str | None = None,
     pathspecs: Sequence[str] = (),
+    merges: bool = False,
 ) -> BatchResult:
-    """Scan what ``commits`` added (one ``git log`` process, streamed)."""
+    """Scan what ``commits`` added (one ``git log`` process, streamed); ``merges`` says they
+    are all merge commits (see :func:`_log_args`)."""
     stdin = "".join(f"{c}\n" for c in commits).encode()
-    return _scan_patch(root, _log_args(promisor, pathspecs), stdin, detector)
+    return _scan_patch(root, _log_args(promisor, pathspecs, merges), stdin, detector)
 
 
 STAGED = CommitMeta("", "", "", "")  # the index: what the next commit would add

@@ -15,6 +15,7 @@ from pathlib import Path
 from launchgate.secretscan.bigblobs import BigFile, literal_excludes, plan_big_files
 from launchgate.secretscan.blobs import scan_blobs
 from launchgate.secretscan.detector import Detector
+from launchgate.secretscan.gitrepo import merge_commits
 from launchgate.secretscan.gitwalk import BatchResult, CommitMeta, RawHit, scan_commits
 from launchgate.secretscan.pool import Job, default_workers, run_jobs
 
@@ -39,6 +40,7 @@ class HistoryResult:
     skip_reason: str = ""
     binary_blobs: list[tuple[str, str, str]] = field(default_factory=list)
     too_large: list[BigFile] = field(default_factory=list)  # over the per-file cap: not read
+    file_versions: int = 0  # read as whole versions (versionscan), not as added lines
 
     def absorb(self, batch: BatchResult) -> None:
         self.hits.extend(batch.hits)
@@ -84,7 +86,8 @@ def scan_history(
     """Scan what each of ``commits`` added; ``workers=1`` keeps everything in this process.
 
     ``pathspecs`` (the manifest's excludes, see ``exclude_pathspecs``) go to ``git log`` itself,
-    so excluded files are never diffed.
+    so excluded files are never diffed. Merge commits run in shards of their own, because git
+    reads them best with other options (see ``gitwalk._log_args``).
     """
     out = HistoryResult(commits=len(commits))
     if not commits:
@@ -98,35 +101,41 @@ def scan_history(
             specs = [*pathspecs, *literal_excludes(paths)]
             for shard in plan_shards(group, 1):
                 part = scan_commits(root, shard, detector, promisor, specs)
-                _settle(root, shard, part, detector, promisor, specs, out)
+                _settle(root, shard, part, detector, promisor, specs, out, False)
 
     out.binary_blobs.extend(big.whole)  # read back by id like a binary file, so counted as one
     out.binary_files += len(big.whole)
     if big.skip:
         commits = [c for c in commits if c not in big.skip]
+    merges = merge_commits(root, commits) if len(commits) > 1 else set()
+    plain = [c for c in commits if c not in merges]
+    merged = [c for c in commits if c in merges]
     n = workers or default_workers()
     if n == 1 or (workers is None and len(commits) <= IN_PROCESS_MAX_COMMITS):
         scan_big_commits()
-        for shard in plan_shards(commits, 1):
-            one = scan_commits(root, shard, detector, promisor, pathspecs)
-            _settle(root, shard, one, detector, promisor, pathspecs, out)
+        for part, are_merges in ((plain, False), (merged, True)):
+            for shard in plan_shards(part, 1):
+                one = scan_commits(root, shard, detector, promisor, pathspecs, are_merges)
+                _settle(root, shard, one, detector, promisor, pathspecs, out, are_merges)
         out.scan_binary(root, detector, max_bytes, promisor)
         return out
-    shards = plan_shards(commits, n)
-    jobs: list[Job] = [("log", shard) for shard in shards]
+    shards = [(s, False) for s in plan_shards(plain, n)]
+    shards += [(s, True) for s in plan_shards(merged, n)]
+    jobs: list[Job] = [("merges" if m else "log", s) for s, m in shards]
     done = 0
 
-    def here(job: Job) -> BatchResult:
-        return scan_commits(root, job[1], detector, promisor, pathspecs)
+    def here(index: int) -> BatchResult:
+        shard, are_merges = shards[index]
+        return scan_commits(root, shard, detector, promisor, pathspecs, are_merges)
 
     # The commits with an oversized file run here first, while the workers start.
     for index, batch in run_jobs(
         jobs, BatchResult, n, root, packs, promisor, pathspecs, local=here, first=scan_big_commits
     ):
-        shard = shards[index]
+        shard, are_merges = shards[index]
         if batch is None:  # its worker died: do that shard here rather than lose it
-            batch = scan_commits(root, shard, detector, promisor, pathspecs)
-        _settle(root, shard, batch, detector, promisor, pathspecs, out)
+            batch = scan_commits(root, shard, detector, promisor, pathspecs, are_merges)
+        _settle(root, shard, batch, detector, promisor, pathspecs, out, are_merges)
         done += len(shard)
         progress(f"secrets: history {done}/{len(commits)} commits")
     out.scan_binary(root, detector, max_bytes, promisor)
@@ -141,6 +150,7 @@ def _settle(
     promisor: str | None,
     pathspecs: Sequence[str],
     out: HistoryResult,
+    merges: bool,
 ) -> None:
     """Keep a shard's results; if git stopped early, finish it one commit at a time."""
     out.absorb(batch)
@@ -151,7 +161,7 @@ def _settle(
     index = {sha: i for i, sha in enumerate(shard)}
     start = max((index.get(sha, -1) for sha in batch.commits_seen), default=0)
     for commit in shard[max(start, 0) :]:
-        single = scan_commits(root, [commit], detector, promisor, pathspecs)
+        single = scan_commits(root, [commit], detector, promisor, pathspecs, merges)
         if single.failed is None:
             out.absorb(single)
         else:

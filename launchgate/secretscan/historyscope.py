@@ -22,6 +22,7 @@ from launchgate.secretscan.gitrepo import (
 from launchgate.secretscan.history import HistoryResult, scan_history
 from launchgate.secretscan.merging import CHECK_ID
 from launchgate.secretscan.unreadable import Unreadable, how_much, unreadable_finding
+from launchgate.secretscan.versionscan import scan_versions
 
 _ZERO_SHA = re.compile(r"^0{40}$|^0{64}$")
 
@@ -85,16 +86,22 @@ def scan_history_scope(
     ctx.progress(f"secrets: history {len(commits)} commits")
     messages = MessageLog(info.toplevel, commits, info.promisor)  # git runs alongside
     try:
-        result = scan_history(
-            info.toplevel,
-            commits,
-            detector,
-            packs,
-            info.promisor,
-            progress=ctx.progress,
-            pathspecs=pathspecs,
-            max_bytes=max_bytes,
-        )
+        result = None
+        if since is None and info.promisor is None:  # every ref of a complete clone
+            result = scan_versions(
+                info.toplevel, commits, detector, packs, pathspecs, max_bytes, None, ctx.progress
+            )
+        if result is None:
+            result = scan_history(
+                info.toplevel,
+                commits,
+                detector,
+                packs,
+                info.promisor,
+                progress=ctx.progress,
+                pathspecs=pathspecs,
+                max_bytes=max_bytes,
+            )
     except BaseException:
         messages.close()
         raise

@@ -25,9 +25,10 @@ from launchgate import children
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 WORKER = (sys.executable, "-m", "launchgate.secretscan.worker")
 
-LogJob = tuple[Literal["log"], list[str]]
+LogJob = tuple[Literal["log", "merges"], list[str]]  # "merges": a shard of merge commits
 FilesJob = tuple[Literal["files"], list[str], int]
-Job = LogJob | FilesJob
+BlobsJob = tuple[Literal["blobs"], list[tuple[str, str]]]  # (blob id, path key) to read
+Job = LogJob | FilesJob | BlobsJob
 R = TypeVar("R")
 
 
@@ -47,13 +48,14 @@ def run_jobs(
     promisor: str | None = None,
     pathspecs: Sequence[str] = (),
     command: Sequence[str] = WORKER,
-    local: Callable[[Job], R] | None = None,
+    local: Callable[[int], R] | None = None,
     first: Callable[[], None] = lambda: None,
 ) -> Iterator[tuple[int, R | None]]:
     """Run ``jobs`` on ``n`` workers; yield ``(index into jobs, result or None)`` as each ends.
 
-    With ``local`` (how this process does a job), this process is one of the ``n``: it starts
-    ``n - 1`` workers and takes jobs from the same queue while they start and run. A worker is
+    With ``local`` (how this process does the job at an index), this process is one of the
+    ``n``: it starts ``n - 1`` workers and takes jobs from the same queue while they start and
+    run. A worker is
     a fresh interpreter that imports, loads the rules and builds its detector (~0.3 s) before
     its first job; this process has all of that already, so it starts at once. ``first`` is
     other work of this process, done once the workers are starting (before any job of its own).
@@ -119,7 +121,7 @@ def run_jobs(
             except queue.Empty:
                 mine = _take(todo) if local is not None else None
                 if mine is not None and local is not None:
-                    yield mine, local(jobs[mine])
+                    yield mine, local(mine)
                     continue
                 if not live:
                     break

@@ -221,8 +221,8 @@ def _scan_on_workers(
     total = sum(len(chunk) for chunk in chunks)
     done = 0
 
-    def here(job: Job) -> TreeResult:
-        return _scan_here(base, job[1], detector, max_bytes)
+    def here(index: int) -> TreeResult:
+        return _scan_here(base, chunks[index], detector, max_bytes)
 
     for index, part in run_jobs(jobs, TreeResult, n, base, packs, command=command, local=here):
         if part is None:

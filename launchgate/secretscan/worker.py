@@ -7,8 +7,10 @@ over pipes owned by the parent that started us (:func:`launchgate.secretscan.poo
 so nothing untrusted is ever unpickled:
 
 * ``("log", shard)``: what each commit of ``shard`` added (``git log`` in ROOT) -> BatchResult;
+  ``("merges", shard)`` the same for a shard of merge commits;
 * ``("files", paths, max_bytes)``: files relative to ROOT, already filtered by the excludes
-  -> TreeResult.
+  -> TreeResult;
+* ``("blobs", items)``: file versions by blob id (``versionscan.read_versions``) -> VersionBatch.
 
 The detector is built once per worker from the same rule packs as the parent's.
 """
@@ -24,6 +26,7 @@ from launchgate.secretscan.gitwalk import BatchResult, scan_commits
 from launchgate.secretscan.pool import Job
 from launchgate.secretscan.rules import load_rules
 from launchgate.secretscan.tree import TreeResult, scan_files
+from launchgate.secretscan.versionscan import VersionBatch, read_versions
 
 
 def main(argv: list[str]) -> int:
@@ -37,11 +40,14 @@ def main(argv: list[str]) -> int:
             job: Job = pickle.load(source)  # noqa: S301 - our parent's pipe
         except EOFError:
             return 0
-        result: BatchResult | TreeResult
-        if job[0] == "log":
-            result = scan_commits(Path(root), job[1], detector, promisor or None, pathspecs)
-        else:
+        result: BatchResult | TreeResult | VersionBatch
+        if job[0] == "files":
             result = scan_files(Path(root), job[1], detector, job[2], workers=1)
+        elif job[0] == "blobs":
+            result = read_versions(Path(root), job[1], detector)
+        else:
+            merges = job[0] == "merges"
+            result = scan_commits(Path(root), job[1], detector, promisor or None, pathspecs, merges)
         pickle.dump(result, sink)
         sink.flush()
 

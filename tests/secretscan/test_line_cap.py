@@ -59,10 +59,18 @@ def test_history_line_past_the_cap_is_a_note_and_its_start_is_still_scanned(
     first, hidden = github_token(), github_token()
     filler = "a" * (DEFAULT_LINE_CAP + (4 << 20))  # past the cap by more than any one read
     repo = GitRepo(tmp_path / "repo")
+    repo.commit("start", {"README.md": "app\n"})
+    base = repo.head()
     repo.commit("bundle", {"dist/app.js": f"var k='{first}';{filler};var h='{hidden}';\n"})
     repo.commit("remove", {"dist/app.js": "var k = process.env.K;\n"})
     # The file is over the default per-file cap too; raised, the line cap is what applies.
-    result = scan(repo.path, {"secrets": {"max_file_bytes": 2 * len(filler)}})
+    manifest = {"secrets": {"max_file_bytes": 2 * len(filler)}}
+    # A scan of every ref reads each file version whole (the file cap bounds it): both found.
+    whole = scan(repo.path, manifest)
+    assert [f.rule for f in whole.findings].count("secrets.github-token") == 2
+    assert "secrets.line-too-long" not in [f.rule for f in whole.findings]
+    # A range is read as patches, whose lines are capped.
+    result = scan(repo.path, manifest, since=base)
     rules = [f.rule for f in result.findings]
     assert rules.count("secrets.github-token") == 1  # the one before the cap
     assert "secrets.line-too-long" in rules

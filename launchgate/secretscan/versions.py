@@ -1,0 +1,124 @@
+"""Which file versions a history holds: for each blob, the paths it was added at, and when.
+
+One ``git log --raw`` over the commits (no content is read: object ids only) names the blob
+each commit added at each path. Merges are listed against their first parent: a version a
+merge made (a conflict resolved by hand) differs from that parent, and one it brought in from
+another branch was added there first, so its oldest commit is on that branch anyway.
+
+Only the oldest commit is kept per (blob, path): a finding names the commit that introduced a
+secret, and git lists commits newest first.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launchgate import children
+from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
+
+_READ = 1 << 20
+_GITLINK = b"160000"  # a submodule's commit, not a blob
+
+
+@dataclass
+class Versions:
+    """The blobs ``commits`` added, each with ``{path: index of its oldest commit}``."""
+
+    commits: list[bytes] = field(default_factory=list)  # each commit's LOG_FORMAT header
+    added: dict[str, dict[str, int]] = field(default_factory=dict)
+    submodule_changes: int = 0
+    failed: str | None = None  # git's error: the listing is incomplete
+
+    def meta(self, index: int) -> CommitMeta:
+        parts = [*self.commits[index].decode("utf-8", "replace").split("\x1f"), "", "", ""]
+        return CommitMeta(parts[0], parts[1], parts[2], parts[3])
+
+
+def list_versions(root: Path, commits: Sequence[str], pathspecs: Sequence[str] = ()) -> Versions:
+    """The versions ``commits`` added (``pathspecs`` leave excluded files out)."""
+    args = [
+        *git_prefix(),
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        LOG_FORMAT,
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        *(["--", *pathspecs] if pathspecs else []),
+    ]
+    out = Versions()
+    with tempfile.TemporaryFile() as err:
+        proc = children.spawn(
+            args,
+            cwd=root,
+            env=git_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        # git reads every revision from stdin before it writes anything: cannot block.
+        proc.stdin.write("".join(f"{c}\n" for c in commits).encode())
+        proc.stdin.close()
+        try:
+            _collect(_tokens(proc.stdout.fileno()), out)
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+            children.release(proc)
+        if code != 0:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+            out.failed = lines[-1] if lines else f"git exited with {code}"
+    return out
+
+
+def _tokens(fd: int) -> Iterator[bytes]:
+    """The NUL-separated fields of git's output, read in chunks (never all at once)."""
+    import os
+
+    pending = b""
+    while True:
+        data = os.read(fd, _READ)
+        if not data:
+            break
+        parts = (pending + data).split(b"\0")
+        pending = parts.pop()
+        yield from parts
+    if pending:
+        yield pending
+
+
+def _collect(tokens: Iterator[bytes], out: Versions) -> None:
+    """Fill ``out`` from ``--raw -z`` fields: a header, then ``:meta`` and path pairs.
+
+    A path always follows its ``:meta`` field, so a file named ``:x`` or ``\\x01x`` is never
+    taken for either."""
+    index = -1
+    for token in tokens:
+        token = token.lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            out.commits.append(token[1:])
+            index += 1
+        elif token.startswith(b":"):
+            path = next(tokens, b"")
+            fields = token[1:].split()
+            if len(fields) < 5 or index < 0 or fields[4].startswith(b"D"):
+                continue
+            if fields[1] == _GITLINK:
+                out.submodule_changes += 1
+                continue
+            blob = fields[3].decode()
+            if not blob.strip("0"):
+                continue
+            # newest first, so a later line is an older commit
+            out.added.setdefault(blob, {})[path.decode("utf-8", "backslashreplace")] = index
