@@ -97,6 +97,7 @@ def scan_versions(
             done += len(parts[index])
             progress(f"secrets: history {done}/{len(items)} file versions")
     _report(found, versions, detector, out)
+    out.file_versions = len({blob for blob, _key in items} - set(found.missing))
     return out
 
 
@@ -173,7 +174,6 @@ def _report(
     found: VersionBatch, versions: Versions, detector: Detector, out: HistoryResult
 ) -> None:
     """Hits at the paths their versions were added at, in the oldest commit that did."""
-    out.file_versions = found.read
     out.bytes_read = found.bytes_read
     out.binary_files = found.binary
     out.inline_suppressed = found.inline_suppressed
