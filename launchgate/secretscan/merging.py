@@ -84,7 +84,13 @@ def merge_hits(
             else:
                 old.occurrences += 1
             first = introduced.get((raw.rule, place.vhash))
-            if first is None or rank > first.order:
+            # One commit may add it at two paths: the first path by name, whatever the order
+            # the hits came in (the two history scanners read files in different orders).
+            if first is None or (rank, first.path, first.line) > (
+                first.order,
+                seen.path,
+                seen.line,
+            ):
                 introduced[(raw.rule, place.vhash)] = seen
 
     findings: list[Finding] = []
