@@ -48,7 +48,11 @@ def prepare(bundle: Path, clone: Path) -> None:
 def _children(pid: int) -> list[int]:
     """Children of every thread of ``pid`` (workers are started from threads)."""
     out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*"))
+    except OSError:  # the process ended while we looked
+        return out
+    for task in tasks:
         try:
             out.extend(int(p) for p in (task / "children").read_text().split())
         except OSError:

@@ -54,6 +54,7 @@ from launchgate.secretscan.gitrepo import (
 from launchgate.secretscan.gitwalk import scan_staged
 from launchgate.secretscan.history import HistoryResult
 from launchgate.secretscan.historyscope import scan_history_scope
+from launchgate.secretscan.listing import EarlyListing
 from launchgate.secretscan.merging import (
     CHECK_ID,
     Place,
@@ -62,6 +63,7 @@ from launchgate.secretscan.merging import (
     merge_hits,
     secret_finding,
 )
+from launchgate.secretscan.pool import release_spares
 from launchgate.secretscan.proof import unproven
 from launchgate.secretscan.rules import RulePackError, load_rules, user_pack_paths
 from launchgate.secretscan.tree import (
@@ -81,7 +83,10 @@ DEFAULT_MAX_FILE_BYTES = 2_000_000
 def run(ctx: CheckContext) -> CheckResult:
     """Scan, then give paths relative to ``ctx.root`` like every check (git gives them from the
     top level; fingerprints and the baseline keep the top-level form, stable wherever it runs)."""
-    result = _scan(ctx)
+    try:
+        result = _scan(ctx)
+    finally:
+        release_spares()  # a worker started early for a history that never needed it
     top = _toplevel(ctx.root)
     if top is None or top == ctx.root.resolve():
         return result
@@ -129,6 +134,12 @@ def _scan(ctx: CheckContext) -> CheckResult:
     # The user's own rule packs hold example secrets by design: never scan them.
     exclude += _relative_globs(packs, info.toplevel if info is not None else root)
     pathspecs = exclude_pathspecs(exclude)
+    whole_history = want_history and not since and not staged
+    early = (  # every ref of a complete clone is listed while the tree is read (listing.py)
+        EarlyListing(info.toplevel, packs, pathspecs, max_bytes)
+        if whole_history and info is not None and info.has_commits and info.promisor is None
+        else None
+    )
     notes: list[str] = []
     meta: list[Finding] = []
     if staged:
@@ -172,7 +183,7 @@ def _scan(ctx: CheckContext) -> CheckResult:
     order: dict[str, int] = {}
     if info is not None and (want_history or since):
         history, order = scan_history_scope(
-            ctx, info, since, detector, packs, pathspecs, notes, meta, max_bytes
+            ctx, info, since, detector, packs, pathspecs, notes, meta, max_bytes, early
         )
 
     unread = {path for path, _size in tree.too_large}

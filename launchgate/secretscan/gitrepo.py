@@ -116,8 +116,15 @@ def inspect_repo(root: Path) -> RepoInfo | None:
             return None
         toplevel, bare = root, True
     shallow = len(lines) > 1 and lines[1].strip() == "true"
-    head = run_git(root, "rev-list", "-n1", "--all")
-    return RepoInfo(toplevel, shallow, promisor_remote(root), bool(head.stdout.strip()), bare)
+    return RepoInfo(toplevel, shallow, promisor_remote(root), _has_commits(root), bare)
+
+
+def _has_commits(root: Path) -> bool:
+    """HEAD is a commit, or some ref leads to one. Asked in that order: ``rev-list -n1 --all``
+    sorts every ref's commit by date (0.15 s on a clone with 3,700 refs)."""
+    if run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").returncode == 0:
+        return True
+    return bool(run_git(root, "rev-list", "-n1", "--all").stdout.strip())
 
 
 def promisor_remote(root: Path) -> str | None:

@@ -20,6 +20,7 @@ from launchgate.secretscan.gitrepo import (
     run_git,
 )
 from launchgate.secretscan.history import HistoryResult, scan_history
+from launchgate.secretscan.listing import EarlyListing
 from launchgate.secretscan.merging import CHECK_ID
 from launchgate.secretscan.unreadable import Unreadable, how_much, unreadable_finding
 from launchgate.secretscan.versionscan import scan_versions
@@ -49,9 +50,11 @@ def scan_history_scope(
     notes: list[str],
     meta: list[Finding],
     max_bytes: int,
+    early: EarlyListing | None = None,
 ) -> tuple[HistoryResult | None, dict[str, int]]:
     """Every commit the scope names (all refs, or ``since``), their messages and tags; what
-    could not be read is a finding, and a shallow clone says so."""
+    could not be read is a finding, and a shallow clone says so. ``early``: every ref's
+    listing, started before the tree was read."""
     if info.shallow:
         notes.append("shallow clone: history before the clone depth was not scanned")
         meta.append(
@@ -80,7 +83,8 @@ def scan_history_scope(
                 )
                 raise CheckError(f"--since: {end!r} is not a commit in this repository{hint}")
     try:
-        commits = list_commits(info.toplevel, revs)
+        listing = early.result() if early is not None and revs == ["--all"] else None
+        commits = listing.commits if listing is not None else list_commits(info.toplevel, revs)
     except GitError as exc:
         raise CheckError(f"git rev-list {' '.join(revs)}: {exc}") from None
     ctx.progress(f"secrets: history {len(commits)} commits")
@@ -88,8 +92,17 @@ def scan_history_scope(
     try:
         result = None
         if since is None and info.promisor is None:  # every ref of a complete clone
+            listed = (listing.versions, listing.big) if listing is not None else None
             result = scan_versions(
-                info.toplevel, commits, detector, packs, pathspecs, max_bytes, None, ctx.progress
+                info.toplevel,
+                commits,
+                detector,
+                packs,
+                pathspecs,
+                max_bytes,
+                None,
+                ctx.progress,
+                listed,
             )
         if result is None:
             result = scan_history(

@@ -61,14 +61,19 @@ def scan_versions(
     max_bytes: int = 2_000_000,
     workers: int | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    listed: tuple[Versions, dict[str, int]] | None = None,
 ) -> HistoryResult | None:
     """Scan what ``commits`` added, version by version; None when git cannot list them (the
-    caller then uses the patch scanner)."""
-    versions = list_versions(root, commits, pathspecs)
+    caller then uses the patch scanner). ``listed``: the versions and oversized blobs, when
+    already listed (``listing.EarlyListing``)."""
+    versions = list_versions(root, commits, pathspecs) if listed is None else listed[0]
     if versions.failed is not None:
         return None
     out = HistoryResult(commits=len(commits), submodule_changes=versions.submodule_changes)
-    big = oversized_blobs(root, max_bytes) if versions.added else {}
+    if listed is not None:
+        big = listed[1]
+    else:
+        big = oversized_blobs(root, max_bytes) if versions.added else {}
     items: list[Item] = []
     for blob, paths in versions.added.items():
         if blob in big:
