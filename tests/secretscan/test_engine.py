@@ -219,6 +219,13 @@ def test_path_prefilter_refuses_ordinary_paths() -> None:
     assert _PATTERNS  # the credential-file packs scope rules to paths
     for path in ("src/app.py", "docs/index.rst", "README.md", "tests/test_x.py"):
         assert not prefilter.match(path)
+    # An end ("**/*dump*.txt": .txt) needs the pattern's other text too: 100,000 .txt files
+    # in one commit otherwise each went through every scoped rule's fnmatch.
+    for path in ("d000/f00001.txt", "conf/app.json", "res/layout.xml", ".github/ci.yml"):
+        assert not prefilter.match(path), path
+    for path in ("backup/db-dump-1.txt", "x/data-sources.json", "app/config/database.yml"):
+        assert prefilter.match(path), path
+        assert any(path_matches(path, p) for p in _PATTERNS), path
     assert not paths_prefilter([]).match("anything")
 
 
