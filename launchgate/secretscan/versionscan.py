@@ -38,6 +38,9 @@ from launchgate.secretscan.versions import Versions, list_versions
 
 Item = tuple[str, str]  # (blob, path its scoped rules apply as; "" for path-free rules)
 _JOBS_PER_WORKER = 3
+# Fewer versions than this (in few commits) are read here: a worker's start-up (~0.3 s) would
+# cost more than it saves. 100,000 files in one commit are not few.
+IN_PROCESS_MAX_VERSIONS = 5_000
 
 
 @dataclass
@@ -45,7 +48,6 @@ class VersionBatch:
     """What scanning some versions found; hits are ``(blob, path key, hit)``."""
 
     hits: list[tuple[str, str, int, int, str, str]] = field(default_factory=list)
-    read: int = 0
     bytes_read: int = 0
     binary: int = 0
     inline_suppressed: int = 0
@@ -83,7 +85,8 @@ def scan_versions(
         items.extend((blob, key) for key in _path_keys(detector, paths))
     n = workers or default_workers()
     found = VersionBatch()
-    if n == 1 or (workers is None and len(commits) <= IN_PROCESS_MAX_COMMITS):
+    few = len(commits) <= IN_PROCESS_MAX_COMMITS and len(items) <= IN_PROCESS_MAX_VERSIONS
+    if n == 1 or (workers is None and few):
         _absorb(found, read_versions(root, items, detector))
     else:
         parts = _split(items, n * _JOBS_PER_WORKER)
@@ -120,7 +123,6 @@ def _split(items: list[Item], parts: int) -> list[list[Item]]:
 
 def _absorb(into: VersionBatch, batch: VersionBatch) -> None:
     into.hits.extend(batch.hits)
-    into.read += batch.read
     into.bytes_read += batch.bytes_read
     into.binary += batch.binary
     into.inline_suppressed += batch.inline_suppressed
@@ -156,7 +158,6 @@ def read_versions(root: Path, items: Sequence[Item], detector: Detector) -> Vers
                 continue
             size = int(header[2])
             data = proc.stdout.read(size + 1)[:size]
-            out.read += 1
             out.bytes_read += size
             text = as_text(data)
             if text is None:
