@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -48,6 +49,30 @@ def scan_blobs(
         where.setdefault(blob, []).append((commit, path))
     if not where:
         return out
+    with cat_blobs(root, list(where), promisor) as stream:
+        for blob, places in where.items():
+            header = stream.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                out.unreadable += 1  # "<id> missing"
+                continue
+            size = int(header[2])
+            if size > max_bytes:
+                _skip(stream, size + 1)
+                out.too_large += [BigFile(c, p, blob, size) for c, p in places]
+                continue
+            data = stream.read(size + 1)[:size]
+            text = as_text(data)
+            if text is None:
+                continue
+            out.text_files += 1
+            _scan_places(text, places, detector, out)
+    return out
+
+
+@contextmanager
+def cat_blobs(root: Path, ids: list[str], promisor: str | None = None) -> Iterator[IO[bytes]]:
+    """``git cat-file --batch`` answering ``ids`` in order: ``<id> blob <size>``, the bytes and
+    a newline each (``<id> missing`` for one this clone lacks). The ids are fed from a thread."""
     proc = subprocess.Popen(
         [*git_prefix(promisor), "cat-file", "--batch"],
         cwd=root,
@@ -58,30 +83,14 @@ def scan_blobs(
     )
     assert proc.stdin is not None
     assert proc.stdout is not None
-    writer = threading.Thread(target=write_ids, args=(proc.stdin, list(where)), daemon=True)
+    writer = threading.Thread(target=write_ids, args=(proc.stdin, ids), daemon=True)
     writer.start()
     try:
-        for blob, places in where.items():
-            header = proc.stdout.readline().split()
-            if len(header) != 3 or header[1] != b"blob":
-                out.unreadable += 1  # "<id> missing"
-                continue
-            size = int(header[2])
-            if size > max_bytes:
-                _skip(proc.stdout, size + 1)
-                out.too_large += [BigFile(c, p, blob, size) for c, p in places]
-                continue
-            data = proc.stdout.read(size + 1)[:size]
-            text = as_text(data)
-            if text is None:
-                continue
-            out.text_files += 1
-            _scan_places(text, places, detector, out)
+        yield proc.stdout
     finally:
         proc.stdout.close()
         writer.join()
         proc.wait()
-    return out
 
 
 def write_ids(stdin: IO[bytes], ids: list[str]) -> None:

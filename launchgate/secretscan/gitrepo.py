@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from launchgate import children
 
 
 class GitError(Exception):
@@ -75,6 +78,38 @@ def exclude_pathspecs(patterns: Sequence[str]) -> list[str]:
         if not pattern.endswith("/**"):
             out.append(f":(exclude,glob){pattern}/**")  # and everything under such a directory
     return out
+
+
+def stream_git(
+    root: Path, args: Sequence[str], stdin: bytes | None, read: Callable[[int], None]
+) -> str | None:
+    """Run ``args`` (a whole git command line) and hand its output pipe to ``read``; git's
+    last error line if it failed, else None. ``stdin`` is written whole first: git reads every
+    revision from stdin before it writes anything, so that cannot block."""
+    with tempfile.TemporaryFile() as err:
+        proc = children.spawn(
+            args,
+            cwd=root,
+            env=git_env(),
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        assert proc.stdout is not None
+        if proc.stdin is not None:
+            proc.stdin.write(stdin or b"")
+            proc.stdin.close()
+        try:
+            read(proc.stdout.fileno())
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+            children.release(proc)
+        if code == 0:
+            return None
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"git exited with {code}"
 
 
 def run_git(

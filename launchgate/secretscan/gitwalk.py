@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import heapq
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchgate import children
 from launchgate.secretscan.detector import NEXTLINE_MARKER, Detector
-from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.gitrepo import git_prefix, stream_git
 from launchgate.secretscan.linetext import extend_value, following_lines
 from launchgate.secretscan.patchstream import LineCuts, patch_buffers
 
@@ -391,31 +388,12 @@ def _scan_patch(
     result = BatchResult()
     scanner = PatchScanner(detector, result)
     scanner.commit = commit  # a plain diff has no commit headers: every hit belongs to this
-    with tempfile.TemporaryFile() as err:
-        proc = children.spawn(
-            args,
-            cwd=root,
-            env=git_env(),
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=err,
-        )
-        assert proc.stdout is not None
-        if proc.stdin is not None:
-            # git reads every revision from stdin before it writes anything: cannot block.
-            proc.stdin.write(stdin or b"")
-            proc.stdin.close()
-        try:
-            cuts = LineCuts()
-            for chunk in patch_buffers(proc.stdout.fileno(), cuts):
-                scanner.feed(chunk)
-            result.cut_lines, result.cut_bytes = cuts.lines, cuts.bytes
-        finally:
-            proc.stdout.close()
-            code = proc.wait()
-            children.release(proc)
-        if code != 0:
-            err.seek(0)
-            lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            result.failed = lines[-1] if lines else f"git exited with {code}"
+    cuts = LineCuts()
+
+    def read(fd: int) -> None:
+        for chunk in patch_buffers(fd, cuts):
+            scanner.feed(chunk)
+
+    result.failed = stream_git(root, args, stdin, read)
+    result.cut_lines, result.cut_bytes = cuts.lines, cuts.bytes
     return result

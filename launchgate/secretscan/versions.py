@@ -11,14 +11,11 @@ secret, and git lists commits newest first.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchgate import children
-from launchgate.secretscan.gitrepo import git_env, git_prefix
+from launchgate.secretscan.gitrepo import git_prefix, stream_git
 from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
 
 _READ = 1 << 20
@@ -55,30 +52,8 @@ def list_versions(root: Path, commits: Sequence[str], pathspecs: Sequence[str] =
         *(["--", *pathspecs] if pathspecs else []),
     ]
     out = Versions()
-    with tempfile.TemporaryFile() as err:
-        proc = children.spawn(
-            args,
-            cwd=root,
-            env=git_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=err,
-        )
-        assert proc.stdin is not None
-        assert proc.stdout is not None
-        # git reads every revision from stdin before it writes anything: cannot block.
-        proc.stdin.write("".join(f"{c}\n" for c in commits).encode())
-        proc.stdin.close()
-        try:
-            _collect(_tokens(proc.stdout.fileno()), out)
-        finally:
-            proc.stdout.close()
-            code = proc.wait()
-            children.release(proc)
-        if code != 0:
-            err.seek(0)
-            lines = err.read().decode("utf-8", "replace").strip().splitlines()
-            out.failed = lines[-1] if lines else f"git exited with {code}"
+    stdin = "".join(f"{c}\n" for c in commits).encode()
+    out.failed = stream_git(root, args, stdin, lambda fd: _collect(_tokens(fd), out))
     return out
 
 

@@ -18,16 +18,13 @@ merges by first parent use the patch scanner (:mod:`~launchgate.secretscan.histo
 
 from __future__ import annotations
 
-import subprocess
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgate.secretscan.bigblobs import BigFile, oversized_blobs
-from launchgate.secretscan.blobs import write_ids
+from launchgate.secretscan.blobs import cat_blobs
 from launchgate.secretscan.detector import Detector
-from launchgate.secretscan.gitrepo import git_env, git_prefix
 from launchgate.secretscan.gitwalk import RawHit
 from launchgate.secretscan.history import IN_PROCESS_MAX_COMMITS, HistoryResult
 from launchgate.secretscan.ownreports import is_own_report
@@ -134,30 +131,16 @@ def read_versions(root: Path, items: Sequence[Item], detector: Detector) -> Vers
     out = VersionBatch()
     if not items:
         return out
-    proc = subprocess.Popen(
-        [*git_prefix(), "cat-file", "--batch"],
-        cwd=root,
-        env=git_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdin is not None
-    assert proc.stdout is not None
-    writer = threading.Thread(
-        target=write_ids, args=(proc.stdin, [blob for blob, _key in items]), daemon=True
-    )
-    writer.start()
-    try:
+    with cat_blobs(root, [blob for blob, _key in items]) as stream:
         for blob, key in items:
-            header = proc.stdout.readline().split()
+            header = stream.readline().split()
             if len(header) != 3 or header[1] != b"blob":
                 out.missing.append(blob)  # "<id> missing": a damaged clone
                 if not header:
                     break
                 continue
             size = int(header[2])
-            data = proc.stdout.read(size + 1)[:size]
+            data = stream.read(size + 1)[:size]
             out.bytes_read += size
             text = as_text(data)
             if text is None:
@@ -169,10 +152,6 @@ def read_versions(root: Path, items: Sequence[Item], detector: Detector) -> Vers
             scan_buffer(text, key, detector, found)
             out.inline_suppressed += found.inline_suppressed
             out.hits.extend((blob, key, h.line, h.column, h.rule, h.value) for h in found.hits)
-    finally:
-        proc.stdout.close()
-        writer.join()
-        proc.wait()
     return out
 
 
