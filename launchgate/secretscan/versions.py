@@ -11,6 +11,7 @@ secret, and git lists commits newest first.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,6 @@ def list_versions(root: Path, commits: Sequence[str], pathspecs: Sequence[str] =
 
 def _tokens(fd: int) -> Iterator[bytes]:
     """The NUL-separated fields of git's output, read in chunks (never all at once)."""
-    import os
-
     pending = b""
     while True:
         data = os.read(fd, _READ)
