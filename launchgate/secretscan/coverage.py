@@ -156,9 +156,17 @@ def summary_line(
         counts[scope] = counts.get(scope, 0) + 1
     found = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
     parts = [f"scanned {'; '.join(scopes)}", f"secrets: {found}"]
-    skipped = tree.binary + bundles.binary + (history.binary_files if history else 0)
-    if skipped:
-        parts.append(f"{skipped} binary files skipped")
+    binary = [
+        f"{n} in {where}"
+        for n, where in (
+            (tree.binary, "the tree"),
+            (bundles.binary, "build output"),
+            (history.binary_files if history else 0, "history"),
+        )
+        if n
+    ]
+    if binary:  # by place: an image in the tree is a version in history too; one sum counted it twice
+        parts.append("binary files skipped: " + ", ".join(binary))
     big = oversized(tree.too_large, bundles.too_large, history.too_large if history else [])
     if big:
         parts.append(f"{len(big)} files over the size cap skipped")
