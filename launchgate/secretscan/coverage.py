@@ -165,7 +165,7 @@ def summary_line(
         )
         if n
     ]
-    if binary:  # by place: an image in the tree is a version in history too; one sum counted it twice
+    if binary:  # by place: an image in the tree is a version in history too (one sum: twice)
         parts.append("binary files skipped: " + ", ".join(binary))
     big = oversized(tree.too_large, bundles.too_large, history.too_large if history else [])
     if big:
