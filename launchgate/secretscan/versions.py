@@ -6,7 +6,9 @@ merge made (a conflict resolved by hand) differs from that parent, and one it br
 another branch was added there first, so its oldest commit is on that branch anyway.
 
 Only the oldest commit is kept per (blob, path): a finding names the commit that introduced a
-secret, and git lists commits newest first.
+secret, and git lists commits newest first. The listing is held in memory (~300 bytes a version),
+so past ``MAX_VERSIONS`` it stops and says so, and the caller reads patches instead, whose
+memory does not grow with the history.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
 
 _READ = 1 << 20
 _GITLINK = b"160000"  # a submodule's commit, not a blob
+MAX_VERSIONS = 500_000  # ~150 MB of listing; flask's whole history holds 15,133
 
 
 @dataclass
@@ -37,8 +40,14 @@ class Versions:
         return CommitMeta(parts[0], parts[1], parts[2], parts[3])
 
 
-def list_versions(root: Path, commits: Sequence[str], pathspecs: Sequence[str] = ()) -> Versions:
-    """The versions ``commits`` added (``pathspecs`` leave excluded files out)."""
+def list_versions(
+    root: Path,
+    commits: Sequence[str],
+    pathspecs: Sequence[str] = (),
+    limit: int = MAX_VERSIONS,
+) -> Versions:
+    """The versions ``commits`` added (``pathspecs`` leave excluded files out); ``failed``
+    says why when git could not list them all, or there were more than ``limit``."""
     args = [
         *git_prefix(),
         "log",
@@ -54,7 +63,8 @@ def list_versions(root: Path, commits: Sequence[str], pathspecs: Sequence[str] =
     ]
     out = Versions()
     stdin = "".join(f"{c}\n" for c in commits).encode()
-    out.failed = stream_git(root, args, stdin, lambda fd: _collect(_tokens(fd), out))
+    failed = stream_git(root, args, stdin, lambda fd: _collect(_tokens(fd), out, limit))
+    out.failed = out.failed or failed
     return out
 
 
@@ -72,12 +82,14 @@ def _tokens(fd: int) -> Iterator[bytes]:
         yield pending
 
 
-def _collect(tokens: Iterator[bytes], out: Versions) -> None:
-    """Fill ``out`` from ``--raw -z`` fields: a header, then ``:meta`` and path pairs.
+def _collect(tokens: Iterator[bytes], out: Versions, limit: int) -> None:
+    """Fill ``out`` from ``--raw -z`` fields: a header, then ``:meta`` and path pairs; stop
+    past ``limit`` versions (git then ends on a closed pipe).
 
     A path always follows its ``:meta`` field, so a file named ``:x`` or ``\\x01x`` is never
-    taken for either."""
+    taken for either. A path is decoded once and shared by all its versions."""
     index = -1
+    names: dict[bytes, str] = {}
     for token in tokens:
         token = token.lstrip(b"\n")
         if token.startswith(b"\x01"):
@@ -94,5 +106,11 @@ def _collect(tokens: Iterator[bytes], out: Versions) -> None:
             blob = fields[3].decode()
             if not blob.strip("0"):
                 continue
+            name = names.get(path)
+            if name is None:
+                name = names[path] = path.decode("utf-8", "backslashreplace")
             # newest first, so a later line is an older commit
-            out.added.setdefault(blob, {})[path.decode("utf-8", "backslashreplace")] = index
+            out.added.setdefault(blob, {})[name] = index
+            if len(out.added) > limit:
+                out.failed = f"more than {limit:,} file versions: read as patches instead"
+                return

@@ -119,3 +119,12 @@ def test_a_failed_listing_leaves_the_scan_to_the_patch_scanner(tmp_path: Path) -
     tree = repo.git("rev-parse", "HEAD^{tree}")
     (repo.path / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
     assert scan_versions(repo.path, [repo.head()], DETECTOR, workers=1) is None
+
+
+def test_a_history_too_big_to_list_in_memory_is_read_as_patches(shaped: GitRepo) -> None:
+    commits = list_commits(shaped.path, ["--all"])
+    listed = list_versions(shaped.path, commits, limit=3)
+    assert listed.failed == "more than 3 file versions: read as patches instead"
+    assert len(listed.added) == 4  # it stopped at once, git with it
+    assert scan_versions(shaped.path, commits, DETECTOR, listed=(listed, {})) is None
+    assert list_versions(shaped.path, commits).failed is None  # the default limit is far off
