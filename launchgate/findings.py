@@ -185,6 +185,31 @@ class RouteMetric:
 
 
 @dataclass(frozen=True)
+class CertificateFact:
+    """A certificate a check read, healthy or not: the facts the handover gives the owner
+    (who issued it, until when, for which names). Problems with it are findings as well."""
+
+    check: str
+    host: str
+    port: int
+    issuer: str  # RFC 4514, as the certificate says
+    not_before: str  # ISO 8601, UTC
+    not_after: str
+    days_left: float  # at the time of the check (negative once expired)
+    names: tuple[str, ...]  # DNS and IP subject alternative names
+    chain_verified: bool
+    hostname_match: bool
+    tls_version: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["names"] = list(self.names)
+        out["days_left"] = round(self.days_left, 1)
+        return out
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """What one check returns. ``error`` is set when the check could not run."""
 
@@ -195,6 +220,7 @@ class CheckResult:
     skipped: bool = False
     duration_ms: int = 0
     routes: tuple[RouteMetric, ...] = ()
+    certificates: tuple[CertificateFact, ...] = ()
 
     def status(self, fail_on: Severity) -> CheckStatus:
         if self.skipped:
@@ -240,6 +266,10 @@ class Report:
     @property
     def routes(self) -> tuple[RouteMetric, ...]:
         return tuple(r for c in self.checks for r in c.routes)
+
+    @property
+    def certificates(self) -> tuple[CertificateFact, ...]:
+        return tuple(c for r in self.checks for c in r.certificates)
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity word, every severity present (zero included)."""

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from launchgate.checkapi import Masker
-from launchgate.findings import CheckResult, Finding, Location
+from launchgate.findings import CertificateFact, CheckResult, Finding, Location
 from launchgate.redact import Scrubber, scrub, value_hash
 
 # Everything but TAB and LF below 0x20, DEL, and the C1 range (0x9b is a one-byte CSI).
@@ -90,7 +90,21 @@ def _texts(result: CheckResult) -> list[str]:
     for f in result.findings:
         texts += [f.title, f.message, f.remediation, *_strings(f.location.to_dict())]
         texts += _strings(dict(f.details))
+    for c in result.certificates:
+        texts += [c.host, c.issuer, c.tls_version, *c.names]
     return texts
+
+
+def _clean_certificate(fact: CertificateFact, values: Scrubber) -> CertificateFact:
+    """A certificate's names and issuer are the server's words: a hostile one may put control
+    characters (or a credential) there."""
+    return dataclasses.replace(
+        fact,
+        host=_safe(fact.host, values),
+        issuer=_safe(fact.issuer, values),
+        tls_version=_safe(fact.tls_version, values),
+        names=tuple(_safe(n, values) for n in fact.names),
+    )
 
 
 def _clean_finding(finding: Finding, values: Scrubber) -> Finding:
@@ -123,6 +137,7 @@ def clean_results(results: list[CheckResult], masker: Masker) -> list[CheckResul
             findings=tuple(_clean_finding(f, values) for f in result.findings),
             error=_safe(result.error, values) if result.error else result.error,
             summary=_safe(result.summary, values),
+            certificates=tuple(_clean_certificate(c, values) for c in result.certificates),
         )
         for result in results
     ]

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from launchgate.checkapi import Masker
-from launchgate.findings import CheckResult, Finding, Location, Severity
+from launchgate.findings import CertificateFact, CheckResult, Finding, Location, Severity
 from launchgate.leakguard import clean_results, sealed, secrets_in, visible
 from launchgate.redact import value_hash
 from tests.secretscan.conftest import github_token
@@ -183,3 +183,30 @@ def test_a_masked_value_inside_a_longer_one_is_sealed_with_the_longer_one() -> N
     masker.add("a-q1w2e3r4t5y6u7i8-b")
     stored = sealed(["k=a-q1w2e3r4t5y6u7i8-b"], masker)
     assert stored == [f"k=[secret {value_hash('a-q1w2e3r4t5y6u7i8-b')[:12]}]"]
+
+
+def test_a_certificate_s_server_given_words_are_scrubbed_and_made_visible() -> None:
+    """Issuer and names come from the server: escapes and credentials there are cleaned too."""
+    token = github_token()
+    fact = CertificateFact(
+        check="smoke",
+        host="app.test",
+        port=443,
+        issuer=f"CN=\x1b[31mEvil,O={token}",
+        not_before="2026-01-01T00:00:00+00:00",
+        not_after="2027-01-01T00:00:00+00:00",
+        days_left=30.0,
+        names=("app.test", "\x07bell.test"),
+        chain_verified=True,
+        hostname_match=True,
+        tls_version="TLSv1.3\r",
+        sha256="0" * 64,
+    )
+    masker = Masker()
+    (result,) = clean_results([CheckResult(check="smoke", certificates=(fact,))], masker)
+    (clean,) = result.certificates
+    assert token in masker.values
+    assert clean.issuer == "CN=\\x1b[31mEvil,O=***"
+    assert clean.names == ("app.test", "\\x07bell.test")
+    assert clean.tls_version == "TLSv1.3\\x0d"
+    assert (clean.host, clean.not_after, clean.sha256) == (fact.host, fact.not_after, fact.sha256)

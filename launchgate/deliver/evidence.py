@@ -36,11 +36,14 @@ class CheckRun:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The merged reports: check outcomes, findings (de-duplicated), route latency metrics."""
+    """The merged reports: check outcomes, findings (de-duplicated), route latency metrics,
+    certificates read."""
 
     checks: Mapping[str, CheckRun] = field(default_factory=dict)
     findings: tuple[Mapping[str, Any], ...] = ()
     routes: tuple[Mapping[str, Any], ...] = ()
+    # Certificates read (healthy or not), one per check, host and port, sorted by host.
+    certificates: tuple[Mapping[str, Any], ...] = ()
     fail_on: Severity | None = None
     sources: tuple[str, ...] = ()
 
@@ -99,6 +102,7 @@ def merge(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> Evidence:
             )
     best: dict[str, Mapping[str, Any]] = {}
     routes: dict[str, Mapping[str, Any]] = {}
+    certificates: dict[tuple[str, int, str], Mapping[str, Any]] = {}
     for index, (_source, report) in enumerate(reports):
         for finding in report["findings"]:
             # A finding counts only from the report whose run of that check is the latest.
@@ -110,11 +114,15 @@ def merge(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> Evidence:
                 best[finding["fingerprint"]] = finding
         for metric in report["metrics"]["routes"]:
             routes[metric["route"]] = metric
+        for cert in report["metrics"].get("certificates", ()):
+            if owner.get(cert["check"], index) == index:
+                certificates[(cert["host"], cert["port"], cert["check"])] = cert
     fail_ons = [Severity(r["fail_on"]) for _s, r in reports]
     return Evidence(
         checks=checks,
         findings=tuple(best.values()),
         routes=tuple(routes[name] for name in sorted(routes)),
+        certificates=tuple(certificates[key] for key in sorted(certificates)),
         fail_on=min(fail_ons, key=lambda s: s.rank) if fail_ons else None,
         sources=tuple(source for source, _r in reports),
     )

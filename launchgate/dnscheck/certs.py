@@ -14,7 +14,12 @@ from launchgate.dnscheck.packs import Knowledge
 from launchgate.dnscheck.resolver import LookupFailed
 from launchgate.web.client import WebSettings
 from launchgate.web.expiry import DEFAULT_WARN_DAYS, expiry_step
-from launchgate.web.tls import CertificateInfo, TLSProbeError, inspect_certificate
+from launchgate.web.tls import (
+    CertificateInfo,
+    TLSProbeError,
+    certificate_fact,
+    inspect_certificate,
+)
 
 DEFAULT_MIN_DAYS = DEFAULT_WARN_DAYS
 
@@ -125,7 +130,9 @@ async def check_certificate(
     except TLSProbeError as exc:
         out.failures.append(LookupFailed(name, f"certificate on port {port}", exc.reason))
         return out
-    out.add(*certificate_issues(name, info, min_days, dt.datetime.now(dt.UTC)))
+    now = dt.datetime.now(dt.UTC)
+    out.certificates.append(certificate_fact("dns", info, now))
+    out.add(*certificate_issues(name, info, min_days, now))
     if caa is not None:
         found = caa_issue(name, info, caa, knowledge)
         if found is not None:

@@ -157,6 +157,7 @@ def run(ctx: CheckContext) -> CheckResult:
         findings=tuple(to_finding(i) for i in items),
         summary=_summary(plan, drift, len(failed)),
         error=error,
+        certificates=tuple(sorted(total.certificates, key=lambda c: (c.host, c.port))),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from launchgate.dnscheck.resolver import Answer, LookupFailed, Resolver, without_loop
-from launchgate.findings import Severity
+from launchgate.findings import CertificateFact, Severity
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Issue:
 class Outcome:
     issues: list[Issue] = field(default_factory=list)
     failures: list[LookupFailed] = field(default_factory=list)
+    certificates: list[CertificateFact] = field(default_factory=list)  # every one read
 
     def add(self, *issues: Issue) -> None:
         self.issues.extend(issues)
@@ -33,6 +34,7 @@ class Outcome:
     def merge(self, other: Outcome) -> None:
         self.issues.extend(other.issues)
         self.failures.extend(other.failures)
+        self.certificates.extend(other.certificates)
 
 
 async def ask(

@@ -46,6 +46,10 @@ class Issuer:
     ca: str
     issuers: tuple[str, ...]
     caa: tuple[str, ...]
+    # How its certificates are usually renewed, for the handover: "acme" (an ACME client or the
+    # hosting platform renews them), "platform" (only issued inside a platform that renews
+    # them), "" (not known: the certificate's lifetime decides the wording).
+    renewal: str = ""
 
     def matches(self, issuer: str) -> bool:
         text = issuer.lower()
@@ -71,6 +75,16 @@ def _words(rule: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+RENEWALS = ("", "acme", "platform")
+
+
+def _renewal(rule: Mapping[str, Any]) -> str:
+    value = rule.get("renewal", "")
+    if value not in RENEWALS:
+        raise KeyError(f"renewal must be one of acme, platform (or absent), not {value!r}")
+    return str(value)
+
+
 def _examples(rule: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     examples = rule.get("examples")
     if not isinstance(examples, Mapping):
@@ -88,7 +102,11 @@ def _rule(kind: str, rule: Any, shown: str) -> Fingerprint | Issuer:
             item = Fingerprint(str(rule["id"]), str(rule["service"]), _words(rule, "cnames"))
         else:
             item = Issuer(
-                str(rule["id"]), str(rule["ca"]), _words(rule, "issuers"), _words(rule, "caa")
+                str(rule["id"]),
+                str(rule["ca"]),
+                _words(rule, "issuers"),
+                _words(rule, "caa"),
+                _renewal(rule),
             )
         positive, negative = _examples(rule)
     except KeyError as exc:

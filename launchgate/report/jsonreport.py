@@ -32,7 +32,10 @@ def as_dict(report: Report) -> dict[str, Any]:
         "suppressed": [
             {"finding": s.finding.to_dict(), "reason": s.reason} for s in report.suppressed
         ],
-        "metrics": {"routes": [r.to_dict() for r in report.routes]},
+        "metrics": {
+            "routes": [r.to_dict() for r in report.routes],
+            "certificates": [c.to_dict() for c in report.certificates],
+        },
     }
 
 

@@ -87,6 +87,7 @@ def _run(ctx: CheckContext) -> CheckResult:
         check=CHECK,
         findings=tuple(sort_findings(dedupe(outcome.findings))),
         summary=summary(outcome, time.monotonic() - started),
+        certificates=tuple(outcome.certificates),
     )
 
 

@@ -8,6 +8,7 @@ is reported as timed out rather than waited for.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import functools
 import time
 from collections.abc import Callable, Mapping
@@ -16,9 +17,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from launchgate.findings import Finding, Location
+from launchgate.findings import CertificateFact, Finding, Location
 from launchgate.smoke import edge, flows, posture
-from launchgate.smoke.catalogue import finding
+from launchgate.smoke.catalogue import CHECK, finding
 from launchgate.smoke.config import Route, SmokeConfig, credentials
 from launchgate.smoke.expect import judge
 from launchgate.smoke.pages import AssetLedger, page_findings
@@ -27,7 +28,7 @@ from launchgate.smoke.policy import Policy
 from launchgate.smoke.probe import Chain, Exchange, exchange, follow
 from launchgate.smoke.ready import Readiness, wait_until_ready
 from launchgate.web.client import WebSettings, make_client
-from launchgate.web.tls import TLSProbeError, inspect_certificate
+from launchgate.web.tls import TLSProbeError, certificate_fact, inspect_certificate
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Outcome:
     routes: int = 0
     hosts: int = 0
     unfinished: int = 0
+    # Every certificate read, healthy or not, by host and port (facts for the handover).
+    certificates: list[CertificateFact] = field(default_factory=list)
 
 
 def origin_of(url: str) -> str:
@@ -66,6 +69,7 @@ class Smoke:
         self.client: httpx.Client | None = None
         self.insecure: httpx.Client | None = None
         self.deadline = 0.0
+        self.certificates: list[CertificateFact] = []  # appended from the worker threads
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -241,6 +245,7 @@ class Smoke:
             info = inspect_certificate(host, port, self.settings, self.deadline or None)
         except TLSProbeError as exc:
             return [edge.tls_error_findings(exc, host, port, place)]
+        self.certificates.append(certificate_fact(CHECK, info, dt.datetime.now(dt.UTC)))
         return edge.certificate_findings(info, min_days, place)
 
     # -- the run ----------------------------------------------------------------------------
@@ -291,4 +296,5 @@ class Smoke:
                 )
             # Unfinished work stops by itself: every request is bounded by the deadline.
             pool.shutdown(wait=True, cancel_futures=True)
+        outcome.certificates = sorted(self.certificates, key=lambda c: (c.host, c.port))
         return outcome

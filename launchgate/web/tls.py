@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from launchgate.findings import CertificateFact
 from launchgate.web.client import WebSettings, current_deadline, unverified_ssl_context
 from launchgate.web.lookup import Endpoint, LookupTimeout, endpoints_within, is_ip
 
@@ -234,6 +235,24 @@ def _look_up(host: str, port: int, settings: WebSettings, limits: _Limits) -> li
         raise _probe_error(host, port, exc) from exc
     except UnicodeError as exc:  # a label the IDNA codec refuses (empty, over 63 characters)
         raise TLSProbeError("dns", f"{host} is not a name that can be looked up: {exc}") from exc
+
+
+def certificate_fact(check: str, info: CertificateInfo, now: dt.datetime) -> CertificateFact:
+    """What the report keeps of a certificate ``check`` read (healthy or not) for the handover."""
+    return CertificateFact(
+        check=check,
+        host=info.host,
+        port=info.port,
+        issuer=info.issuer,
+        not_before=info.not_before.isoformat(timespec="seconds"),
+        not_after=info.not_after.isoformat(timespec="seconds"),
+        days_left=info.days_left(now),
+        names=info.sans,
+        chain_verified=info.chain_verified,
+        hostname_match=info.hostname_match,
+        tls_version=info.tls_version,
+        sha256=info.sha256,
+    )
 
 
 def describe(

@@ -45,6 +45,7 @@ def report(
     checks: dict[str, str] | None = None,
     fail_on: str = "high",
     routes: list[dict[str, Any]] | None = None,
+    certificates: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     counts = dict.fromkeys(("blocker", "high", "medium", "low", "info"), 0)
     for f in findings:
@@ -62,5 +63,33 @@ def report(
         ],
         "findings": findings,
         "suppressed": [],
-        "metrics": {"routes": routes or []},
+        "metrics": {"routes": routes or [], "certificates": certificates or []},
+    }
+
+
+def certificate(
+    host: str,
+    issuer: str = "CN=R11,O=Let's Encrypt,C=US",
+    *,
+    not_before: str = "2026-11-03T00:00:00+00:00",
+    not_after: str = "2027-02-01T00:00:00+00:00",
+    days_left: float = 64.0,
+    names: list[str] | None = None,
+    check: str = "dns",
+    port: int = 443,
+) -> dict[str, Any]:
+    """A certificate fact as ``metrics.certificates`` has it."""
+    return {
+        "check": check,
+        "host": host,
+        "port": port,
+        "issuer": issuer,
+        "not_before": not_before,
+        "not_after": not_after,
+        "days_left": days_left,
+        "names": names or [host],
+        "chain_verified": True,
+        "hostname_match": True,
+        "tls_version": "TLSv1.3",
+        "sha256": "ab" * 32,
     }

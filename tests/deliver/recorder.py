@@ -17,10 +17,11 @@ The smoke, perf and dns checks run through the runner and the JSON report contra
 ``launchgate smoke``/``perf --report json:...`` would, with ``--resolve`` and ``--ca-bundle``.
 Ports are chosen by the OS, so a recording is made port-free afterwards: ``host:PORT`` becomes
 ``host`` everywhere, and fingerprints (made from the ported URLs) are derived again from the
-port-free finding. The manifest is ``conftest.MANIFEST`` with the ports in its URLs; its
-``domains`` are left out for smoke and perf (smoke would probe them on ports 80 and 443), and the
-routes other than the slow home page get a 2 s budget, so that only the planted slowness can be
-over budget; for dns, each domain's ``tls.port`` is its server's port and the resolver is NSD.
+port-free finding; certificate facts get port 443. The manifest is ``conftest.MANIFEST`` with
+the ports in its URLs; its ``domains`` are left out for smoke and perf (smoke would probe them
+on ports 80 and 443), and the routes other than the slow home page get a 2 s budget, so that
+only the planted slowness can be over budget; for dns, each domain's ``tls.port`` is its
+server's port and the resolver is NSD.
 
 Regenerate (then review the diff and update the expected outputs of the deliverable tests)::
 
@@ -279,6 +280,8 @@ def portless_report(report: Mapping[str, Any], ports: Mapping[str, list[int]]) -
             json.dumps(finding["location"], sort_keys=True),
             _masked(finding["message"]),
         )
+    for cert in out["metrics"].get("certificates", ()):
+        cert["port"] = 443  # the port the Shop's servers stand for, as host:PORT became host
     fingerprints = [f["fingerprint"] for f in out["findings"]]
     assert len(set(fingerprints)) == len(fingerprints), "two recorded findings look alike"
     return out
@@ -347,6 +350,11 @@ def stable_parts(report: Mapping[str, Any]) -> dict[str, Any]:
         "routes": sorted(
             (m["route"], m.get("budget_p95_ms"), m["samples"] > 0)
             for m in report["metrics"]["routes"]
+        ),
+        "certificates": sorted(
+            (c["check"], c["host"], c["port"], _masked(c["issuer"].rpartition("O=")[2]))
+            + (tuple(c["names"]), c["chain_verified"], c["hostname_match"])
+            for c in report["metrics"].get("certificates", ())
         ),
     }
 

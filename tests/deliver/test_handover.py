@@ -55,7 +55,15 @@ def test_full_handover_from_recorded_reports_and_state(
     assert "| shop.test | — | A 192.0.2.10; MX 10 mx.shop.test. |" in text
     smoke, perf = (read_report(REPORTS / f"{n}.json") for n in ("smoke", "perf"))
     expiring = next(f for f in smoke["findings"] if f["rule"] == "smoke.tls-expiring")
-    assert f"| www.shop.test | Fly.io (Ben Ode) | {expiring['details']['not_after'][:10]} |" in text
+    date = expiring["details"]["not_after"][:10]
+    cert = next(c for c in smoke["metrics"]["certificates"] if c["host"] == "www.shop.test")
+    assert (
+        f"| www.shop.test | Fly.io (Ben Ode) | trustme v1.2.1 | {date} "
+        f"({cert['days_left']:.0f} days left when checked); {expiring['severity']} warning "
+        "| www.shop.test |"
+    ) in text
+    assert "- **www.shop.test** (trustme v1.2.1): Renewal is likely automatic" in text
+    assert "- **api.shop.test** (trustme v1.2.1): You must renew it" in text
     assert (
         "| shop.test | high: SPF needs too many DNS lookups | ok | high: No DMARC record | ok |"
         in text
@@ -152,7 +160,7 @@ def test_nothing_observed_is_said_so_not_passed() -> None:
     text = _handover(_full(), Evidence())
     assert "Observed: not yet (the smoke check has not run in these reports)." in text
     assert "| shop.test | not checked | not checked | not checked | not checked |" in text
-    assert "| www.shop.test | Fly.io (Ben Ode) | not observed |" in text
+    assert "| www.shop.test | Fly.io (Ben Ode) | — | not observed | — |" in text
     assert "No DNS snapshot in the state directory" in text
 
 
@@ -193,7 +201,7 @@ def test_a_certificate_warning_without_a_date_in_details_is_shown_not_dropped() 
     )
     text = _handover(_full(), merge([("dns", report([soon], checks={"dns": "fail"}))]))
     assert (
-        "| www.shop.test | Fly.io (Ben Ode) | high: The certificate of www.shop.test:443 "
-        "expires on 2026-12-04, in 5.0 days. |"
+        "| www.shop.test | Fly.io (Ben Ode) | — | high: The certificate of www.shop.test:443 "
+        "expires on 2026-12-04, in 5.0 days. | — |"
     ) in text
-    assert "| api.shop.test | nobody | no expiry warning in the last check |" in text
+    assert "| api.shop.test | nobody | — | no expiry warning in the last check | — |" in text

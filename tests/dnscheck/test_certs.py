@@ -134,6 +134,12 @@ def test_good_certificate_and_caa_against_the_issuer(
     ]
     assert "the test CA" in result.findings[0].message
     assert "letsencrypt.org" in result.findings[0].message
+    # Both certificates are recorded as facts, the healthy one too (for the handover).
+    assert [(c.check, c.host, c.port, c.names[:2]) for c in result.certificates] == [
+        ("dns", "app.test", server.port, ("app.test", "www.app.test")),
+        ("dns", "www.app.test", server.port, ("app.test", "www.app.test")),
+    ]
+    assert all(c.chain_verified and c.hostname_match for c in result.certificates)
 
 
 def test_https_not_answering_is_could_not_check(nsd, pki: PKI, tmp_path: Path) -> None:

@@ -62,6 +62,21 @@ def test_a_correct_https_site_passes_clean(
     assert "1 route(s), 1 host(s)" in result.summary
 
 
+def test_a_healthy_certificate_is_recorded_as_facts(
+    https_server: HttpsServerFactory, run_smoke: RunSmoke, pki: PKI
+) -> None:
+    """No finding, yet the handover must be able to say who issued it and until when."""
+    site = https_site(https_server)
+    result = run_smoke(urls=[site.url()], resolve=site.resolve)
+    (fact,) = result.certificates
+    assert (fact.check, fact.host, fact.port) == ("smoke", HOST, site.server.port)
+    assert fact.names == (HOST, WWW_HOST, "localhost", "127.0.0.1")
+    assert "O=trustme" in fact.issuer
+    assert fact.not_after == pki.leaf("good").not_after.isoformat(timespec="seconds")
+    assert 363 < fact.days_left < 366
+    assert fact.chain_verified is True and fact.hostname_match is True
+
+
 @pytest.mark.parametrize(
     ("kind", "rule", "severity"),
     [

@@ -10,6 +10,7 @@ from launchgate.deliver import plan
 from launchgate.deliver.audit import Audit
 from launchgate.deliver.evidence import Evidence
 from launchgate.deliver.gaps import certificate_owners
+from launchgate.deliver.handover import certificates
 from launchgate.deliver.handover.document import HandoverDoc, findings_of, observed, shown
 from launchgate.deliver.risks import location_host
 from launchgate.deliver.state import SavedState, records_by_name
@@ -87,8 +88,9 @@ def certificates_section(
     doc: HandoverDoc, data: Mapping[str, Any], evidence: Evidence, audit: Audit
 ) -> None:
     doc.section("Certificates")
+    read = certificates.per_host(evidence.certificates)
     hosts = plan.web_hosts(data)
-    if not hosts:
+    if not hosts and not read:
         doc.gap(
             "Certificates",
             "Declare domains or an environment `base_url` so certificates can be tracked.",
@@ -96,25 +98,40 @@ def certificates_section(
         return
     owners = certificate_owners(data)
     seen = observed(evidence, "smoke") or observed(evidence, "dns")
-    expiry: dict[str, str] = {}
+    warnings = _expiry_warnings(evidence)
+    knowledge = certificates.builtin_issuers()
+    rows, notes = [], []
+    for host in [*hosts, *sorted(set(read) - set(hosts))]:
+        owner = owners.get(host, "nobody")
+        if host not in read:
+            unread = "no expiry warning in the last check" if seen else "not observed"
+            rows.append([host, owner, "—", warnings.get(host, ("", unread))[1], "—"])
+            continue
+        issued_by, expires, covers, renewal = certificates.describe(read[host], knowledge)
+        if host in warnings:
+            expires += f"; {warnings[host][0]} warning"
+        rows.append([host, owner, issued_by, expires, covers])
+        notes.append(f"- **{cell(host)}** ({cell(issued_by)}): {cell(renewal)}")
+    doc.table(["Host", "Certificate owner", "Issued by", "Expires", "Covers"], rows)
+    if notes:
+        doc.lines += ["How each certificate is renewed:", "", *notes, ""]
+    doc.audit_gaps(audit, "Certificates", "certificate-unowned")
+
+
+def _expiry_warnings(evidence: Evidence) -> dict[str, tuple[str, str]]:
+    """Host -> (severity, words) of the last checks' expiry warning: the date when a finding
+    carries it (smoke), else severity and message (the dns check words the date in its message
+    only): shown when no certificate facts were recorded, never "none"."""
+    warned: dict[str, tuple[str, str]] = {}
     for finding in evidence.findings:
         details = finding.get("details") or {}
         host = (location_host(finding.get("location") or {}) or "").lower()
         if host and isinstance(details.get("not_after"), str):
-            expiry[host] = details["not_after"][:10]  # the ISO date
+            warned[host] = (str(finding["severity"]), details["not_after"][:10])
         elif host and finding["rule"] in _EXPIRY_RULES:
-            # The dns check words the date in its message only: show the warning, never "none".
-            expiry.setdefault(host, f"{finding['severity']}: {finding['message']}")
-    rows = [
-        [
-            h,
-            owners.get(h, "nobody"),
-            expiry.get(h, "no expiry warning in the last check" if seen else "not observed"),
-        ]
-        for h in hosts
-    ]
-    doc.table(["Host", "Certificate owner", "Expiry"], rows)
-    doc.audit_gaps(audit, "Certificates", "certificate-unowned")
+            text = f"{finding['severity']}: {finding['message']}"
+            warned.setdefault(host, (str(finding["severity"]), text))
+    return warned
 
 
 def email_auth_section(doc: HandoverDoc, data: Mapping[str, Any], evidence: Evidence) -> None:

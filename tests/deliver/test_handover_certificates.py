@@ -1,0 +1,155 @@
+"""The handover's certificate facts: who issued each one, until when, for which names, and how it
+is renewed; from the report's metrics.certificates (the JSON contract), never from a finding."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from launchgate.deliver.audit import build_audit
+from launchgate.deliver.evidence import merge, validate_report
+from launchgate.deliver.handover import build_handover
+from launchgate.deliver.handover.certificates import (
+    builtin_issuers,
+    covered,
+    describe,
+    issuer_name,
+    lifetime_days,
+    per_host,
+    renewal_note,
+)
+from launchgate.deliver.knowledge import builtin_pack
+from launchgate.deliver.state import SavedState
+from launchgate.findings import CertificateFact
+from launchgate.resources import schema_path
+from tests.deliver.conftest import MANIFEST, OPERATIONS
+from tests.deliver.factories import certificate, finding, report
+
+KNOWLEDGE = builtin_issuers()
+
+
+def _handover(*reports: dict[str, Any]) -> str:
+    data: dict[str, Any] = yaml.safe_load(MANIFEST + OPERATIONS)
+    evidence = merge([(f"r{i}", r) for i, r in enumerate(reports)])
+    return build_handover(data, evidence, SavedState(), build_audit(data, evidence, builtin_pack()))
+
+
+def test_a_healthy_lets_encrypt_certificate_is_told_with_issuer_date_names_and_renewal() -> None:
+    cert = certificate("www.shop.test", names=["www.shop.test", "shop.test"])
+    text = _handover(report([], checks={"dns": "pass"}, certificates=[cert]))
+    assert (
+        "| www.shop.test | Fly.io (Ben Ode) | Let&#39;s Encrypt | 2027-02-01 (64 days left when "
+        "checked) | www.shop.test, shop.test |"
+    ) in text
+    assert (
+        "- **www.shop.test** (Let&#39;s Encrypt): Renewal is automatic if your host or an ACME "
+        "client (certbot, Caddy, your platform) renews it: this certificate lasts 90 days. If "
+        "nobody set that up, renew before 2027-02-01."
+    ) in text
+    # A declared host with no certificate read stays visible, said as not read.
+    assert "| api.shop.test | nobody | — | no expiry warning in the last check | — |" in text
+
+
+def test_an_expiry_warning_is_added_to_the_facts_not_put_in_their_place() -> None:
+    cert = certificate("www.shop.test", days_left=5.2, not_after="2026-12-04T18:00:00+00:00")
+    soon = finding("tls.expires-soon", "high", domain="www.shop.test", check="dns")
+    text = _handover(report([soon], checks={"dns": "fail"}, certificates=[cert]))
+    assert "| Let&#39;s Encrypt | 2026-12-04 (5 days left when checked); high warning |" in text
+
+
+def test_a_host_only_the_checks_reached_is_listed_too() -> None:
+    cert = certificate("cdn.shop.test", issuer="CN=Amazon RSA 2048 M02,O=Amazon,C=US")
+    text = _handover(report([], checks={"smoke": "pass"}, certificates=[cert]))
+    assert "| cdn.shop.test | nobody | Amazon | 2027-02-01 (64 days left when checked) |" in text
+    assert "- **cdn.shop.test** (Amazon): Renewal is automatic: Amazon issues" in text
+
+
+def test_the_latest_run_of_a_check_owns_its_certificates() -> None:
+    old = report([], checks={"dns": "pass"}, certificates=[certificate("old.shop.test")])
+    new = report([], checks={"dns": "pass"}, certificates=[certificate("www.shop.test")])
+    smoke = report(
+        [], checks={"smoke": "pass"}, certificates=[certificate("www.shop.test", check="smoke")]
+    )
+    evidence = merge([("old", old), ("new", new), ("smoke", smoke)])
+    assert [(c["check"], c["host"]) for c in evidence.certificates] == [
+        ("dns", "www.shop.test"),
+        ("smoke", "www.shop.test"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("renewal", "lifetime", "start"),
+    [
+        ("platform", 395, "Renewal is automatic: Amazon issues certificates only inside"),
+        ("acme", 90, "Renewal is automatic if your host or an ACME client"),
+        ("", 100, "Renewal is likely automatic: a certificate valid for 100 days"),
+        ("", 101, "You must renew it: request or buy the renewal from Amazon before 2027-02-01"),
+        ("", 397, "You must renew it:"),
+    ],
+)
+def test_renewal_wording(renewal: str, lifetime: int, start: str) -> None:
+    assert renewal_note("Amazon", renewal, lifetime, "2027-02-01").startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected"),
+    [
+        ("CN=R11,O=Let's Encrypt,C=US", "Let's Encrypt"),  # the pack's name for the CA
+        ("CN=Shop CA,O=Shop\\, Inc.,C=DE", "Shop, Inc."),  # unknown CA: its organization
+        ("CN=Shop Root", "Shop Root"),
+        ("weird", "weird"),
+    ],
+)
+def test_issuer_name(issuer: str, expected: str) -> None:
+    assert issuer_name(issuer, KNOWLEDGE.issuer_of(issuer)) == expected
+
+
+def test_lifetime_covered_and_expired() -> None:
+    cert = certificate("a.test", not_before="2026-01-01T00:00:00+00:00")
+    assert lifetime_days(cert) == 396
+    assert covered(["a", "b", "c", "d"]) == "a, b, c, d"
+    assert covered(["a", "b", "c", "d", "e", "f"]) == "a, b, c, d (+2 more)"
+    assert covered([]) == "no names"
+    gone = certificate("a.test", days_left=-0.4, not_after="2026-11-29T00:00:00+00:00")
+    assert describe(gone, KNOWLEDGE)[1] == "2026-11-29 (expired)"
+
+
+def test_one_certificate_per_host_port_443_and_smoke_first() -> None:
+    certs = [
+        certificate("A.test", check="dns", port=8443),
+        certificate("a.test", check="dns"),
+        certificate("a.test", check="smoke"),
+    ]
+    assert per_host(certs)["a.test"] is certs[2]
+    assert per_host(certs[:2])["a.test"] is certs[1]
+
+
+def test_facts_follow_the_published_schema_with_formats() -> None:
+    fact = CertificateFact(
+        check="smoke",
+        host="www.shop.test",
+        port=443,
+        issuer="CN=R11,O=Let's Encrypt,C=US",
+        not_before="2026-11-03T00:00:00+00:00",
+        not_after="2027-02-01T00:00:00+00:00",
+        days_left=63.96,
+        names=("www.shop.test",),
+        chain_verified=True,
+        hostname_match=True,
+        tls_version="TLSv1.3",
+        sha256="ab" * 32,
+    )
+    data = report([], checks={"smoke": "pass"}, certificates=[fact.to_dict()])
+    assert fact.to_dict()["days_left"] == 64.0
+    assert fact.to_dict()["names"] == ["www.shop.test"]
+    validate_report(data, "test")
+    schema = json.loads(schema_path("report.schema.json").read_text())
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    jsonschema.Draft202012Validator(schema, format_checker=checker).validate(data)
+    data["metrics"]["certificates"][0]["sha256"] = "AB" * 32
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
