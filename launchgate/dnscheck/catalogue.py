@@ -92,6 +92,20 @@ _TABLE: dict[str, tuple[Severity, str, str]] = {
         "Publish _mta-sts.<domain> TXT 'v=STSv1; id=...' and the policy file."),
     "email.mta-sts-invalid": (M, "MTA-STS record is invalid or doubled: senders ignore it",
         "Publish exactly one _mta-sts.<domain> TXT 'v=STSv1; id=<1-32 letters and digits>'."),
+    "email.mta-sts-policy-unavailable": (M,
+        "MTA-STS policy cannot be fetched: senders act as if there were none",
+        "Serve the policy at https://mta-sts.<domain>/.well-known/mta-sts.txt (status 200, no "
+        "redirect, a valid certificate for mta-sts.<domain>), or remove the _mta-sts record."),
+    "email.mta-sts-policy-invalid": (M, "MTA-STS policy is invalid: senders ignore it",
+        "Serve 'version: STSv1', 'mode: enforce|testing|none', one 'mx: host' line per MX host "
+        "(or *.parent) and 'max_age: <seconds>', one per line."),
+    "email.mta-sts-mx-mismatch": (H, "MX host not covered by the MTA-STS policy",
+        "Add an mx: line for every MX host (or *.parent pattern) to the policy, change its id in "
+        "the _mta-sts record, then check again."),
+    "email.mta-sts-not-enforced": (L, "MTA-STS policy does not enforce",
+        "Once TLS-RPT reports show no failures, set mode: enforce and change the record's id."),
+    "email.mta-sts-max-age-short": (L, "MTA-STS policy max_age is short",
+        "Use a max_age of weeks (e.g. 604800 or more; at most 31557600) once the policy works."),
     "email.tls-rpt-missing": (L, "No TLS-RPT address: you do not hear about TLS failures",
         "Publish _smtp._tls.<domain> TXT 'v=TLSRPTv1; rua=mailto:...'."),
     "email.tls-rpt-invalid": (M, "TLS-RPT record is invalid or doubled: senders ignore it",

@@ -23,6 +23,7 @@ from launchgate.dnscheck.packs import Knowledge, PackError, load_knowledge
 from launchgate.dnscheck.plan import Plan, make_plan
 from launchgate.dnscheck.resolver import LookupFailed, Resolver
 from launchgate.dnscheck.snapshot import take_snapshot
+from launchgate.dnscheck.stsfetch import DEFAULT_MIN_MAX_AGE_DAYS, StsSettings
 from launchgate.dnscheck.webnames import NameResult, check_name
 from launchgate.findings import CheckResult, Finding, Location, fingerprint_of
 from launchgate.leakguard import sealed
@@ -92,13 +93,18 @@ async def _run_all(
 ) -> tuple[Outcome, dict[str, list[str]], set[str]]:
     resolver = Resolver(plan.nameservers, plan.timeout_s, deadline)
     policy = plan.policy
+    sts = StsSettings(
+        web,
+        port=int(plan.mta_sts.get("port", 443)),
+        min_max_age_s=int(plan.mta_sts.get("min_max_age_days", DEFAULT_MIN_MAX_AGE_DAYS)) * 86400,
+    )
     email_jobs = [
         job
         for domain in plan.email_domains
         for job in (
             check_spf(resolver, domain, policy),
             check_dmarc(resolver, domain, policy),
-            check_mx(resolver, domain, policy.require_mx),
+            check_mx(resolver, domain, policy.require_mx, sts),
             *(check_dkim(resolver, domain, s) for s in policy.selectors),
         )
     ]

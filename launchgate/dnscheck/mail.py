@@ -8,6 +8,7 @@ from launchgate.dnscheck.catalogue import issue
 from launchgate.dnscheck.dkim import key_verdict, parse_dkim
 from launchgate.dnscheck.issues import Outcome, ask
 from launchgate.dnscheck.resolver import Answer, Resolver
+from launchgate.dnscheck.stsfetch import StsSettings, check_policy
 from launchgate.dnscheck.transport import (
     STS_VERSION,
     TLSRPT_VERSION,
@@ -90,8 +91,11 @@ async def check_dkim(resolver: Resolver, domain: str, selector: str) -> Outcome:
     return out
 
 
-async def check_mx(resolver: Resolver, domain: str, require_mx: bool) -> Outcome:
-    """MX present (or a null MX), every host resolvable and not a CNAME; MTA-STS/TLS-RPT."""
+async def check_mx(
+    resolver: Resolver, domain: str, require_mx: bool, sts: StsSettings | None = None
+) -> Outcome:
+    """MX present (or a null MX), every host resolvable and not a CNAME; MTA-STS/TLS-RPT, and
+    the MTA-STS policy itself when ``sts`` says how to fetch it."""
     out = Outcome()
     answer = await ask(resolver, out, domain, "MX")
     if answer is None:
@@ -118,7 +122,7 @@ async def check_mx(resolver: Resolver, domain: str, require_mx: bool) -> Outcome
             )
         return out  # a null MX: the domain receives no mail, so MTA-STS/TLS-RPT do not apply
     results = await asyncio.gather(*(_mx_host(resolver, domain, h) for h in hosts))
-    results.append(await _transport_security(resolver, domain))
+    results.append(await _transport_security(resolver, domain, hosts, sts))
     for result in results:
         out.merge(result)
     return out
@@ -151,29 +155,33 @@ async def _mx_host(resolver: Resolver, domain: str, host: str) -> Outcome:
     return out
 
 
-async def _transport_security(resolver: Resolver, domain: str) -> Outcome:
+async def _transport_security(
+    resolver: Resolver, domain: str, mx_hosts: list[str], fetch: StsSettings | None
+) -> Outcome:
     out = Outcome()
     sts, rpt = await asyncio.gather(
         ask(resolver, out, f"_mta-sts.{domain}", "TXT"),
         ask(resolver, out, f"_smtp._tls.{domain}", "TXT"),
     )
-    if sts is not None:
-        _transport_record(out, domain, f"_mta-sts.{domain}", sts, "mta-sts")
+    valid = sts is not None and _transport_record(out, domain, f"_mta-sts.{domain}", sts, "mta-sts")
     if rpt is not None:
         _transport_record(out, domain, f"_smtp._tls.{domain}", rpt, "tls-rpt")
+    if valid and fetch is not None:
+        out.merge(await check_policy(resolver, domain, mx_hosts, fetch))
     return out
 
 
 _TRANSPORT = {"mta-sts": (STS_VERSION, sts_error), "tls-rpt": (TLSRPT_VERSION, tlsrpt_error)}
 
 
-def _transport_record(out: Outcome, domain: str, name: str, answer: Answer, kind: str) -> None:
-    """Exactly one valid record, or the senders ignore it (RFC 8461 3.1, RFC 8460 3)."""
+def _transport_record(out: Outcome, domain: str, name: str, answer: Answer, kind: str) -> bool:
+    """Exactly one valid record, or the senders ignore it (RFC 8461 3.1, RFC 8460 3).
+    True when it is there and valid."""
     version, error_of = _TRANSPORT[kind]
     found = candidates(answer.records, version)
     if not found:
         out.add(issue(f"email.{kind}-missing", domain, f"No {name} TXT {version}."))
-        return
+        return False
     problem = f"{len(found)} {version} records" if len(found) > 1 else error_of(found[0])
     if problem is not None:
         out.add(
@@ -183,3 +191,4 @@ def _transport_record(out: Outcome, domain: str, name: str, answer: Answer, kind
                 f"{name} is invalid ({problem}); senders act as if there were none.",
             )
         )
+    return problem is None

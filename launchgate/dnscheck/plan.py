@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from launchgate.checkapi import CheckError
@@ -24,6 +24,7 @@ class Plan:
     timeout_s: float
     drift: bool
     tls: Mapping[str, Mapping[str, Any]]  # name -> its domains[].tls settings
+    mta_sts: Mapping[str, Any] = field(default_factory=dict)  # email.mta_sts
 
 
 def _values(value: Any) -> tuple[str, ...]:
@@ -96,4 +97,5 @@ def make_plan(manifest: Manifest, params: Mapping[str, Any]) -> Plan:
         timeout_s=timeout_ms / 1000,
         drift=bool(dns_section.get("drift", True)),
         tls=tls,
+        mta_sts=email.get("mta_sts") or {},
     )

@@ -18,7 +18,7 @@ from launchgate.deliver.handover import build_handover
 from launchgate.deliver.knowledge import builtin_pack
 from launchgate.deliver.state import load_state
 from launchgate.runner import RunOptions, run_gate
-from tests.dnscheck.scenario import manifest_text, write_manifest, zones
+from tests.dnscheck.scenario import manifest_text, serve_policy, write_manifest, zones
 from tests.fixtures.https import PKI, pki  # noqa: F401  (fixture)
 from tests.fixtures.nsd import start_nsd
 
@@ -34,6 +34,7 @@ def recorded(
     """(manifest data, evidence, state directory) of one real dns run."""
     server = start_nsd(tmp_path_factory.mktemp("nsd"), zones())
     https = HTTPServer(host="127.0.0.1", port=0, ssl_context=pki.leaf("good").server_context())
+    serve_policy(https)
     https.start()
     try:
         root = tmp_path_factory.mktemp("dnsrun")

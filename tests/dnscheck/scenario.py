@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from pytest_httpserver import HTTPServer
 
 from launchgate.manifest import Manifest, parse_manifest
 
@@ -48,9 +49,21 @@ _dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@{origin}"
 s1._domainkey IN TXT {txt("v=DKIM1; k=rsa; p=" + rsa2048)}
 ed._domainkey IN TXT {txt("v=DKIM1; k=ed25519; p=" + ed)}
 _mta-sts IN TXT "v=STSv1; id=20261129"
+mta-sts IN A 127.0.0.1
 _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@{origin}"
 @ IN CAA 0 issue "trustme.test"
 """
+
+
+# The good domain's MTA-STS policy, served by the HTTPS server of the certificates (its test
+# certificate covers mta-sts.app.test), on the port the manifest's email.mta_sts.port names.
+GOOD_POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mx.app.test\r\nmax_age: 1209600\r\n"
+
+
+def serve_policy(server: HTTPServer, policy: str = GOOD_POLICY) -> None:
+    server.expect_request("/.well-known/mta-sts.txt").respond_with_data(
+        policy, content_type="text/plain"
+    )
 
 
 # The test CA's issuer domain for CAA (the built-in pack knows only real CAs).
@@ -73,14 +86,14 @@ def zones() -> dict[str, str]:
     )
 
     def mail(origin: str, spf: str = SPF_OK, at: str = "@") -> str:
-        """A sending domain that is fine apart from what a case plants."""
+        """A sending domain that is fine apart from what a case plants (and MTA-STS, whose
+        policy would need a policy host: only the good domain has one)."""
         sub = "" if at == "@" else f".{at}"
         return f"""
 {at} IN MX 10 mx.{origin}.
 mx{sub} IN A 127.0.0.1
 {at} IN TXT {txt(spf)}
 _dmarc{sub} IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@{origin}"
-_mta-sts{sub} IN TXT "v=STSv1; id=1"
 _smtp._tls{sub} IN TXT "v=TLSRPTv1; rua=mailto:tls@{origin}"
 {keys.replace("._domainkey IN", f"._domainkey{sub} IN")}
 """
@@ -204,6 +217,7 @@ email:
   dkim_selectors: [s1, ed]
   spf: {{include: ["include:_spf.mailer.test"]}}
   dmarc: {{min_policy: quarantine, require_rua: true}}
+  mta_sts: {{port: {https_port}}}
 rules: {{packs: [trustme.yml]}}
 dns:
   resolvers: ["{nameserver}"]

@@ -22,6 +22,7 @@ from tests.dnscheck.scenario import (
     REFUSED,
     dkim_manifest_text,
     manifest_text,
+    serve_policy,
     write_manifest,
     zones,
 )
@@ -54,6 +55,7 @@ def result(
     server: Nsd, pki: PKI, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CheckResult]:
     https = HTTPServer(host="127.0.0.1", port=0, ssl_context=pki.leaf("good").server_context())
+    serve_policy(https)
     https.start()
     try:
         text = manifest_text(server.address, https.port)
