@@ -114,6 +114,16 @@ def test_lifetime_covered_and_expired() -> None:
     assert covered(["a", "b", "c", "d"]) == "a, b, c, d"
     assert covered(["a", "b", "c", "d", "e", "f"]) == "a, b, c, d (+2 more)"
     assert covered([]) == "no names"
+    assert lifetime_days(certificate("a.test", not_before="yesterday")) is None
+    assert lifetime_days(certificate("a.test", not_before="2026-01-01T00:00:00")) is None
+    unknown_ca = certificate("a.test", issuer="O=Shop CA", not_after="soon")
+    assert describe(unknown_ca, KNOWLEDGE)[3] == (
+        "Renewal is not known (the certificate's dates could not be read): renew before soon."
+    )
+    assert describe(certificate("a.test", not_after="soon"), KNOWLEDGE)[3] == (
+        "Renewal is automatic if your host or an ACME client (certbot, Caddy, your platform) "
+        "renews it. If nobody set that up, renew before soon."
+    )
     gone = certificate("a.test", days_left=-0.4, not_after="2026-11-29T00:00:00+00:00")
     assert describe(gone, KNOWLEDGE)[1] == "2026-11-29 (expired)"
 

@@ -22,11 +22,15 @@ def builtin_issuers() -> Knowledge:
     return load_knowledge(Path("."), ())
 
 
-def lifetime_days(cert: Mapping[str, Any]) -> int:
-    """Whole days from ``not_before`` to ``not_after`` (90 for a Let's Encrypt certificate)."""
-    start = dt.datetime.fromisoformat(str(cert["not_before"]))
-    end = dt.datetime.fromisoformat(str(cert["not_after"]))
-    return round((end - start).total_seconds() / 86400)
+def lifetime_days(cert: Mapping[str, Any]) -> int | None:
+    """Whole days from ``not_before`` to ``not_after`` (90 for a Let's Encrypt certificate);
+    None when a report given with ``--from`` has dates that cannot be read."""
+    try:
+        start = dt.datetime.fromisoformat(str(cert["not_before"]))
+        end = dt.datetime.fromisoformat(str(cert["not_after"]))
+        return round((end - start).total_seconds() / 86400)
+    except (TypeError, ValueError):  # not ISO 8601, or one date with a zone and one without
+        return None
 
 
 def issuer_name(issuer: str, ca: Issuer | None) -> str:
@@ -41,7 +45,7 @@ def issuer_name(issuer: str, ca: Issuer | None) -> str:
     return name.replace("\0", ",") or "unknown"
 
 
-def renewal_note(ca_name: str, renewal: str, lifetime: int, expires: str) -> str:
+def renewal_note(ca_name: str, renewal: str, lifetime: int | None, expires: str) -> str:
     """How the certificate is renewed, in the owner's words: automatic only when the CA's way of
     issuing says so (or the lifetime leaves no other way), else by hand before ``expires``."""
     if renewal == "platform":
@@ -50,10 +54,15 @@ def renewal_note(ca_name: str, renewal: str, lifetime: int, expires: str) -> str
             "which renews them while they are in use."
         )
     if renewal == "acme":
+        lasts = "" if lifetime is None else f": this certificate lasts {lifetime} days"
         return (
             "Renewal is automatic if your host or an ACME client (certbot, Caddy, your "
-            f"platform) renews it: this certificate lasts {lifetime} days. If nobody set that "
-            f"up, renew before {expires}."
+            f"platform) renews it{lasts}. If nobody set that up, renew before {expires}."
+        )
+    if lifetime is None:
+        return (
+            "Renewal is not known (the certificate's dates could not be read): renew before "
+            f"{expires}."
         )
     if lifetime <= SHORT_LIVED_DAYS:
         return (
