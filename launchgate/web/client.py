@@ -31,8 +31,11 @@ import httpx
 
 from launchgate import __version__
 from launchgate.web.body import ACCEPT_ENCODING
+from launchgate.web.lookup import LookupTimeout, endpoints_within
 
 ResolveMap = Mapping[tuple[str, int], str]
+# How long a name lookup may take when a request has neither a timeout nor a deadline.
+LOOKUP_FALLBACK_S = 30.0
 
 
 class ResolveError(ValueError):
@@ -210,7 +213,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 class _ResolvingBackend(httpcore.SyncBackend):
     """Connects to the ``--resolve`` address; TLS (SNI, certificate name) still uses the host.
-    Streams end by the thread's :func:`request_deadline`."""
+    The name lookup (``getaddrinfo``, which has no timeout of its own) is bounded like the
+    connection, by the connect timeout and the thread's :func:`request_deadline`; then each
+    address it gave is tried in turn. Streams end by the thread's :func:`request_deadline`."""
 
     def __init__(self, settings: WebSettings) -> None:
         self._settings = settings
@@ -224,10 +229,24 @@ class _ResolvingBackend(httpcore.SyncBackend):
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         address = self._settings.address_for(host, port)
-        stream = super().connect_tcp(
-            address, port, _left(timeout, "connect"), local_address, socket_options
-        )
-        return _DeadlineStream(stream)
+        wait = _left(timeout, "connect")
+        try:
+            found = endpoints_within(address, port, LOOKUP_FALLBACK_S if wait is None else wait)
+        except LookupTimeout as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except (OSError, UnicodeError) as exc:  # gaierror: the name does not resolve
+            raise httpcore.ConnectError(str(exc)) from exc
+        error: httpcore.ConnectError | None = None
+        for _family, _kind, _proto, sockaddr in found:
+            try:
+                stream = super().connect_tcp(
+                    str(sockaddr[0]), port, _left(timeout, "connect"), local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:  # refused here: the next address may answer
+                error = exc
+                continue
+            return _DeadlineStream(stream)
+        raise error or httpcore.ConnectError(f"{address} has no address")
 
 
 class _ResolvingTransport(httpx.HTTPTransport):

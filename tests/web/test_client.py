@@ -247,3 +247,16 @@ def test_a_location_that_is_not_a_web_address_is_kept_aside_not_raised(location:
     assert response.status_code == 302
     assert "location" not in response.headers
     assert response.headers[RAW_LOCATION] == location
+
+
+def test_a_host_name_is_looked_up_then_reached(httpserver: HTTPServer) -> None:
+    """Without --resolve the client looks the name up itself (bounded), then connects."""
+    httpserver.expect_request("/").respond_with_data("by name")
+    with make_client(WebSettings()) as client:
+        assert client.get(f"http://localhost:{httpserver.port}/").text == "by name"
+
+
+def test_a_name_that_does_not_resolve_is_a_connect_error_naming_it() -> None:
+    with make_client(WebSettings()) as client, pytest.raises(httpx.ConnectError) as info:
+        client.get("http://nowhere.invalid/")
+    assert "nowhere.invalid" in str(info.value)
