@@ -19,7 +19,7 @@ from launchgate.redact import redact, value_hash
 from launchgate.secretscan.detector import Detector
 from launchgate.secretscan.gitwalk import CommitMeta
 from launchgate.secretscan.history import HistoryResult
-from launchgate.secretscan.tree import TreeResult, excluded
+from launchgate.secretscan.tree import FileHit, TreeResult, excluded
 
 CHECK_ID = "secrets"
 _SCOPE_TITLES = {"bundle": "build output", "staged": "staged changes"}
@@ -56,15 +56,8 @@ def merge_hits(
     unread: set[str],
 ) -> tuple[list[Finding], list[tuple[Place, str]]]:
     """One finding per secret per place; history tells tree findings where they came from."""
-    in_tree: dict[Place, Seen] = {}
-    tree_values: dict[tuple[str, str], str] = {}
-    for hit in tree.hits:
-        place = Place(hit.path, hit.rule, value_hash(hit.value))
-        if place in in_tree:
-            in_tree[place].occurrences += 1
-            continue
-        in_tree[place] = Seen(hit.value, hit.line, hit.column)
-        tree_values.setdefault((hit.rule, place.vhash), hit.path)
+    in_tree = _by_place(tree.hits)
+    tree_values = {(place.rule, place.vhash) for place in in_tree}
 
     past: dict[Place, Seen] = {}
     introduced: dict[tuple[str, str], Seen] = {}
@@ -107,17 +100,23 @@ def merge_hits(
         scope = "tree" if place.path in unread else "history"
         findings.append(secret_finding(place, seen, scope, seen, detector))
         keys.append((place, seen.value))
-    bundle_seen: set[Place] = set()
-    for hit in bundles.hits:
-        place = Place(hit.path, hit.rule, value_hash(hit.value))
-        if place in bundle_seen:
-            continue
-        bundle_seen.add(place)
-        origin = introduced.get((hit.rule, place.vhash))
-        seen = Seen(hit.value, hit.line, hit.column)
+    for place, seen in _by_place(bundles.hits).items():
+        origin = introduced.get((place.rule, place.vhash))
         findings.append(secret_finding(place, seen, "bundle", origin, detector))
-        keys.append((place, hit.value))
+        keys.append((place, seen.value))
     return findings, keys
+
+
+def _by_place(hits: Sequence[FileHit]) -> dict[Place, Seen]:
+    """The first hit of each place (in read order), counting the others as occurrences."""
+    seen: dict[Place, Seen] = {}
+    for hit in hits:
+        place = Place(hit.path, hit.rule, value_hash(hit.value))
+        if place in seen:
+            seen[place].occurrences += 1
+        else:
+            seen[place] = Seen(hit.value, hit.line, hit.column)
+    return seen
 
 
 def mark_range(finding: Finding) -> Finding:
@@ -142,7 +141,8 @@ def _severity(base: Severity, scope: str, path: str) -> Severity:
     if scope == "bundle":
         if path.lower().endswith(_CLIENT_EXT) and base.at_least(Severity.HIGH):
             return Severity.BLOCKER
-        return Severity.HIGH if base.at_least(Severity.MEDIUM) else base
+        # Shipped, so a medium one is high; a blocker stays a blocker wherever it ships.
+        return Severity.HIGH if base is Severity.MEDIUM else base
     return base
 
 
