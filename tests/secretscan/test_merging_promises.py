@@ -73,6 +73,8 @@ def merge(
         fingerprint_of("secrets", p.rule, p.path, p.vhash) for p, _ in keys
     ]
     assert all(p.vhash == value_hash(v) for p, v in keys)
+    # A finding carries its secret only redacted, in every field.
+    assert all(v not in repr(f.to_dict()) for (_, v), f in zip(keys, findings, strict=True))
     return findings
 
 
@@ -204,11 +206,18 @@ def test_an_origin_is_per_rule_and_value(detector):
 
 
 def test_a_value_still_in_the_tree_elsewhere_is_reported_there_not_as_history(detector):
-    token = github_token()
-    past = history(raw(OLD, "old.py", 3, token), raw(NEW, "new.py", 5, token))
+    token, gone = github_token(), github_token()
+    past = history(
+        raw(OLD, "old.py", 3, token),
+        raw(NEW, "new.py", 5, token),
+        raw(MID, "gone.py", 1, gone),  # after the places skipped: still reported
+    )
     findings = merge(detector, tree(FileHit("new.py", 5, 1, BLOCKER, token)), past=past)
-    assert [(f.location.path, f.details["scope"], f.details["first_path"]) for f in findings] == [
-        ("new.py", "tree", "old.py")
+    assert [
+        (f.location.path, f.details["scope"], f.details.get("first_path")) for f in findings
+    ] == [
+        ("new.py", "tree", "old.py"),
+        ("gone.py", "history", None),
     ]
 
 
