@@ -256,7 +256,7 @@ def test_a_history_only_secret_keeps_its_oldest_commit_and_says_why_it_is_high(d
     assert f.fingerprint == fingerprint_of("secrets", BLOCKER, "gone.py", value_hash(token))
 
 
-def test_history_hits_in_one_commit_keep_the_first_line_read(detector):
+def test_history_hits_in_one_commit_keep_the_place_at_its_first_line(detector):
     token = github_token()
     past = history(raw(MID, "gone.py", 5, token), raw(MID, "gone.py", 9, token))
     [f] = merge(detector, past=past)
