@@ -10,6 +10,7 @@ results are merged back in path order, so the result is the one a single process
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -296,10 +297,18 @@ def _read(path: bytes, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> None:
+def scan_buffer(
+    data: bytes,
+    path: str,
+    detector: Detector,
+    out: TreeResult,
+    allowed_lines: dict[bytes, int] | None = None,
+) -> None:
     """Candidates via the prefilter over the whole file; line numbers counted incrementally.
 
-    Files whose format a keywordless rule knows (``.pgpass``, ``master.key``) are read whole."""
+    Files whose format a keywordless rule knows (``.pgpass``, ``master.key``) are read whole.
+    ``allowed_lines`` collects what inline markers allowed by line (a digest of its text)
+    instead of counting it, for callers that read the same line in many file versions."""
     counted_to = 0
     line_no = 1
     le = -1
@@ -320,7 +329,10 @@ def scan_buffer(data: bytes, path: str, detector: Detector, out: TreeResult) -> 
         previous = prev.decode("utf-8", "replace") if _NEXTLINE in prev else None
         text = raw.decode("utf-8", "replace").rstrip("\r")
         hits, suppressed = detector.scan(text, path, previous)
-        out.inline_suppressed += suppressed
+        if suppressed and allowed_lines is not None:
+            allowed_lines[hashlib.blake2b(raw, digest_size=16).digest()] = suppressed
+        else:
+            out.inline_suppressed += suppressed
         for hit in hits:
             value = hit.value
             if hit.extend:

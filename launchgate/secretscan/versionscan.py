@@ -47,7 +47,8 @@ class VersionBatch:
     hits: list[tuple[str, str, int, int, str, str]] = field(default_factory=list)
     bytes_read: int = 0
     binary: int = 0
-    inline_suppressed: int = 0
+    # what inline markers allowed, by line: a line kept through many versions counts once
+    allowed_lines: dict[bytes, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
 
 
@@ -122,7 +123,7 @@ def _absorb(into: VersionBatch, batch: VersionBatch) -> None:
     into.hits.extend(batch.hits)
     into.bytes_read += batch.bytes_read
     into.binary += batch.binary
-    into.inline_suppressed += batch.inline_suppressed
+    into.allowed_lines.update(batch.allowed_lines)
     into.missing.extend(batch.missing)
 
 
@@ -149,8 +150,7 @@ def read_versions(root: Path, items: Sequence[Item], detector: Detector) -> Vers
             if is_own_report(data):
                 continue
             found = TreeResult()
-            scan_buffer(text, key, detector, found)
-            out.inline_suppressed += found.inline_suppressed
+            scan_buffer(text, key, detector, found, out.allowed_lines)
             out.hits.extend((blob, key, h.line, h.column, h.rule, h.value) for h in found.hits)
     return out
 
@@ -161,7 +161,7 @@ def _report(
     """Hits at the paths their versions were added at, in the oldest commit that did."""
     out.bytes_read = found.bytes_read
     out.binary_files = found.binary
-    out.inline_suppressed = found.inline_suppressed
+    out.inline_suppressed = sum(found.allowed_lines.values())
     for blob, key, line, column, rule, value in found.hits:
         paths = versions.added[blob]
         targets = [key] if key else [p for p in paths if not detector.scoped(p)]

@@ -128,3 +128,15 @@ def test_a_history_too_big_to_list_in_memory_is_read_as_patches(shaped: GitRepo)
     assert len(listed.added) == 4  # it stopped at once, git with it
     assert scan_versions(shaped.path, commits, DETECTOR, listed=(listed, {})) is None
     assert list_versions(shaped.path, commits).failed is None  # the default limit is far off
+
+
+def test_a_line_allowed_inline_counts_once_however_many_versions_keep_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    allowed = f"TOKEN = '{github_token()}'  # pragma: allowlist secret\n"
+    for i in range(4):  # four versions of the file keep the same allowed line
+        repo.commit(f"v{i}", {"app.py": f"{allowed}x = {i}\n"})
+    commits = list_commits(repo.path, ["--all"])
+    versions = scan_versions(repo.path, commits, DETECTOR, workers=1)
+    assert versions is not None and not versions.hits
+    assert versions.inline_suppressed == 1
+    assert scan_history(repo.path, commits, DETECTOR, workers=1).inline_suppressed == 1
