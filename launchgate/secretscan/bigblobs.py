@@ -19,7 +19,7 @@ from pathlib import Path
 
 from launchgate import children
 from launchgate.secretscan.gitrepo import git_env, git_prefix
-from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
+from launchgate.secretscan.gitwalk import RAW_LOG, CommitMeta
 
 _FIND_CHUNK = 2000  # --find-object arguments per git run (the command line has a limit)
 
@@ -109,15 +109,9 @@ def plan_big_files(
         finds = [f"--find-object={n}" for n in names[i : i + _FIND_CHUNK]]
         args = [
             *git_prefix(promisor),
-            "log",
-            "--no-walk=unsorted",
-            "--stdin",
-            LOG_FORMAT,
-            "--raw",
-            "-z",
+            *RAW_LOG,
             "-m",  # a merge is diffed against each parent: what it brings in is named too
             "--no-renames",
-            "--no-abbrev",
             *finds,
             *(["--", *pathspecs] if pathspecs else []),
         ]

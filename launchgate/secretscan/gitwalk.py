@@ -327,6 +327,10 @@ _DIFF_FLAGS = (
 )
 
 
+# ``git log`` of the commits given on stdin, as blob ids per path: no content is read.
+RAW_LOG = ("log", "--no-walk=unsorted", "--stdin", LOG_FORMAT, "--raw", "-z", "--no-abbrev")
+
+
 def _log_args(
     promisor: str | None, pathspecs: Sequence[str] = (), merges: bool = False
 ) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchgate.secretscan.gitrepo import git_prefix, stream_git
-from launchgate.secretscan.gitwalk import LOG_FORMAT, CommitMeta
+from launchgate.secretscan.gitwalk import RAW_LOG, CommitMeta
 
 _READ = 1 << 20
 _GITLINK = b"160000"  # a submodule's commit, not a blob
@@ -50,13 +50,7 @@ def list_versions(
     says why when git could not list them all, or there were more than ``limit``."""
     args = [
         *git_prefix(),
-        "log",
-        "--no-walk=unsorted",
-        "--stdin",
-        LOG_FORMAT,
-        "--raw",
-        "-z",
-        "--no-abbrev",
+        *RAW_LOG,
         "--no-renames",
         "--diff-merges=first-parent",
         *(["--", *pathspecs] if pathspecs else []),
