@@ -83,9 +83,8 @@ def _field_errors(fields: dict[str, str], mx: list[str]) -> list[str]:
 
 def uncovered(mx_hosts: list[str], policy: StsPolicy) -> list[str]:
     """The domain's MX hosts that no ``mx`` pattern of the policy matches (section 4.1: a
-    wildcard stands for exactly one left-most label)."""
-    patterns = tuple(p.rstrip(".") for p in policy.mx)
-    return [h for h in mx_hosts if not hostname_matches(h.rstrip("."), patterns)]
+    wildcard stands for exactly one left-most label; case and a final dot do not matter)."""
+    return [h for h in mx_hosts if not hostname_matches(h, policy.mx)]
 
 
 def policy_issues(

@@ -94,3 +94,99 @@ def test_verdict_messages_name_the_hosts_and_the_numbers() -> None:
     assert short.message == (
         "The MTA-STS policy of app.test has max_age 3600 s (0.0 days), under 1 days."
     )
+
+
+# -- every reason and message, word for word (pinned by mutation testing) ---------------------
+
+LONG = "x" * 70
+
+
+@pytest.mark.parametrize(
+    ("text", "errors"),
+    [
+        (
+            f"version: {LONG}\nmode: {LONG}\nmax_age: {LONG}\nmx: {LONG}",
+            [
+                f"version is '{'x' * 20}', not 'STSv1'",
+                f"mode is '{'x' * 20}', not enforce, testing or none",
+                f"max_age is '{'x' * 20}', not a number of seconds up to 31557600",
+                f"mx '{'x' * 60}' is not a host name or *.host name",
+            ],
+        ),
+        (
+            f"{LONG}\nversion: STSv1\nmode: none\nmax_age: 1",
+            [f"line 1 ('{'x' * 40}') is not 'key: value'"],
+        ),
+        (
+            ": none\nversion: STSv1\nmode: none\nmax_age: 1",
+            ["line 1 (': none') is not 'key: value'"],
+        ),
+        (
+            "version: STSv1\nmode: none\nmax_age: 1:2",
+            ["max_age is '1:2', not a number of seconds up to 31557600"],
+        ),
+        (
+            "version: STSv1\nversion: STSv1\nmode: none\nmax_age: 1\nmax_age: 1",
+            ["version appears more than once", "max_age appears more than once"],
+        ),
+        (
+            "version: STSv1\nmode: testing\nmax_age: 1",
+            ["it lists no mx, so in mode testing no MX host is valid"],
+        ),
+        # Only blanks and tabs surround keys and values: anything else is part of them.
+        (
+            "version: STSv1\nmode: enforceX\nmx: a.test\nmax_age: 1",
+            ["mode is 'enforceX', not enforce, testing or none"],
+        ),
+        (
+            "version: STSv1\nXmode: enforce\nmx: a.test\nmax_age: 1",
+            ["mode is '(missing)', not enforce, testing or none"],
+        ),
+        (
+            "version: STSv1\nmode\r: none\nmax_age: 1",
+            [
+                "line 2 ('mode\\r: none') is not 'key: value'",
+                "mode is '(missing)', not enforce, testing or none",
+            ],
+        ),
+        (
+            "version: STSv1\nmode: none\r\r\nmax_age: 1",
+            ["mode is 'none\\r', not enforce, testing or none"],
+        ),
+    ],
+)
+def test_every_reason_word_for_word(text: str, errors: list[str]) -> None:
+    assert parse_policy(text) == (None, errors)
+
+
+def test_a_value_keeps_colons_after_the_first() -> None:
+    text = "version: STSv1\nmode: none\nmax_age: 1\nrua: mailto:x@y.test"
+    assert parse_policy(text) == (StsPolicy("none", 1, ()), [])
+
+
+def test_testing_mode_messages_and_subject() -> None:
+    policy = StsPolicy("testing", 90720, ("a.test", "b.test"))
+    mismatch, testing, short = policy_issues(
+        "app.test", policy, ["mx.app.test", "mx2.app.test"], 7 * 86400
+    )
+    assert (mismatch.subject, testing.subject, short.subject) == ("app.test",) * 3
+    assert mismatch.message == (
+        "MX host(s) mx.app.test, mx2.app.test of app.test match no mx: line of its MTA-STS policy "
+        "(a.test, b.test); in enforce mode senders would refuse to deliver there."
+    )
+    assert testing.message == (
+        "The MTA-STS policy of app.test is in mode testing: it only reports failures, mail can "
+        "still be downgraded to plain text."
+    )
+    assert short.message == (
+        "The MTA-STS policy of app.test has max_age 90720 s (1.1 days), under 7 days."
+    )
+
+
+def test_mode_none_message() -> None:
+    (off,) = policy_issues("app.test", StsPolicy("none", 60, ()), ["mx.app.test"], 86400)
+    assert off.subject == "app.test"
+    assert off.message == (
+        "The MTA-STS policy of app.test is in mode none: it is switched off, mail can still be "
+        "downgraded to plain text."
+    )
