@@ -163,3 +163,38 @@ def test_facts_follow_the_published_schema_with_formats() -> None:
     data["metrics"]["certificates"][0]["sha256"] = "AB" * 32
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+# -- word for word (pinned by mutation testing) -----------------------------------------------
+
+
+def test_every_renewal_note_word_for_word() -> None:
+    assert renewal_note("Amazon", "platform", 395, "2027-02-01") == (
+        "Renewal is automatic: Amazon issues certificates only inside its platform, which renews "
+        "them while they are in use."
+    )
+    assert renewal_note("DigiCert", "", 397, "2027-02-01") == (
+        "You must renew it: request or buy the renewal from DigiCert before 2027-02-01, then "
+        "install it."
+    )
+    assert renewal_note("Shop CA", "", 47, "2027-02-01") == (
+        "Renewal is likely automatic: a certificate valid for 47 days is renewed by a tool. Find "
+        "out which one and that it runs, or renew before 2027-02-01."
+    )
+
+
+def test_names_issuers_days_and_lifetimes_at_their_edges() -> None:
+    assert covered(["a", "b", "c", "d", "e"]) == "a, b, c, d (+1 more)"
+    assert issuer_name("CN=x,O=Shop=Co", None) == "Shop=Co"
+    assert issuer_name("", None) == "unknown"
+    sectigo = "CN=Sectigo RSA Domain Validation Secure Server CA,O=Sectigo Limited,C=GB"
+    assert describe(certificate("a.test", issuer=sectigo), KNOWLEDGE)[0] == (
+        "Sectigo (and ZeroSSL, which it issues for)"
+    )
+    assert describe(certificate("a.test", issuer="CN=x,O=Shop CA"), KNOWLEDGE)[0] == "Shop CA"
+    today = certificate("a.test", days_left=0.0, not_after="2026-11-29T00:00:00+00:00")
+    assert describe(today, KNOWLEDGE)[1] == "2026-11-29 (0 days left when checked)"
+    half = certificate(
+        "a.test", not_before="2026-01-01T00:00:00+00:00", not_after="2026-04-01T12:01:00+00:00"
+    )
+    assert lifetime_days(half) == 91  # 90.5007 days
