@@ -3,6 +3,7 @@ path prefixes and the verdict line. Each test names the promise a one-word chang
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 
@@ -10,6 +11,7 @@ import pytest
 
 from launchgate.findings import (
     SEVERITIES,
+    CertificateFact,
     CheckResult,
     CheckStatus,
     Finding,
@@ -316,3 +318,36 @@ def test_a_gate_that_checked_nothing_never_says_go() -> None:
         "SKIPPED: nothing was checked (dns: not in this version; perf: left out with --skip)"
     )
     assert verdict(report(make("blocker"))) == "NO-GO: 1 launch blocker"
+
+
+def test_a_certificate_fact_is_written_with_names_as_a_list_and_days_to_a_tenth() -> None:
+    fact = CertificateFact(
+        check="smoke",
+        host="app.example.com",
+        port=443,
+        issuer="CN=R11,O=Let's Encrypt,C=US",
+        not_before="2026-10-01T00:00:00+00:00",
+        not_after="2026-12-30T00:00:00+00:00",
+        days_left=30.46,
+        names=("app.example.com", "www.example.com"),
+        chain_verified=True,
+        hostname_match=False,
+        tls_version="TLSv1.3",
+        sha256="ab" * 32,
+    )
+    assert fact.to_dict() == {
+        "check": "smoke",
+        "host": "app.example.com",
+        "port": 443,
+        "issuer": "CN=R11,O=Let's Encrypt,C=US",
+        "not_before": "2026-10-01T00:00:00+00:00",
+        "not_after": "2026-12-30T00:00:00+00:00",
+        "days_left": 30.5,
+        "names": ["app.example.com", "www.example.com"],
+        "chain_verified": True,
+        "hostname_match": False,
+        "tls_version": "TLSv1.3",
+        "sha256": "ab" * 32,
+    }
+    assert type(fact.to_dict()["names"]) is list
+    assert dataclasses.replace(fact, days_left=-2.26).to_dict()["days_left"] == -2.3

@@ -210,3 +210,33 @@ def test_a_certificate_s_server_given_words_are_scrubbed_and_made_visible() -> N
     assert clean.names == ("app.test", "\\x07bell.test")
     assert clean.tls_version == "TLSv1.3\\x0d"
     assert (clean.host, clean.not_after, clean.sha256) == (fact.host, fact.not_after, fact.sha256)
+
+
+def test_a_certificate_host_is_cleaned_and_a_certificate_hides_no_finding_s_secret() -> None:
+    """The host too is written to reports; and a result that holds certificates still has
+    every finding's words searched for secrets."""
+    in_message = github_token()
+    fact = CertificateFact(
+        check="smoke",
+        host="app\x1b[2J.test",
+        port=443,
+        issuer="CN=R11",
+        not_before="2026-01-01T00:00:00+00:00",
+        not_after="2027-01-01T00:00:00+00:00",
+        days_left=30.0,
+        names=("app.test",),
+        chain_verified=True,
+        hostname_match=True,
+        tls_version="TLSv1.3",
+        sha256="0" * 64,
+    )
+    masker = Masker()
+    result = CheckResult(
+        check="smoke",
+        findings=(_finding(message=f"saw {in_message}"),),
+        certificates=(fact,),
+    )
+    (cleaned,) = clean_results([result], masker)
+    assert in_message in masker.values
+    assert cleaned.findings[0].message == "saw ***"
+    assert cleaned.certificates[0].host == "app\\x1b[2J.test"
