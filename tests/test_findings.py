@@ -11,7 +11,6 @@ import pytest
 
 from launchgate.findings import (
     SEVERITIES,
-    CertificateFact,
     CheckResult,
     CheckStatus,
     Finding,
@@ -26,6 +25,7 @@ from launchgate.findings import (
     verdict,
     with_path_prefix,
 )
+from tests.fixtures.certfacts import certificate_fact
 from tests.fixtures.stubcheck import finding
 
 # The pinned fingerprints below are of exactly these defaults.
@@ -321,19 +321,13 @@ def test_a_gate_that_checked_nothing_never_says_go() -> None:
 
 
 def test_a_certificate_fact_is_written_with_names_as_a_list_and_days_to_a_tenth() -> None:
-    fact = CertificateFact(
-        check="smoke",
+    fact = certificate_fact(
         host="app.example.com",
-        port=443,
-        issuer="CN=R11,O=Let's Encrypt,C=US",
         not_before="2026-10-01T00:00:00+00:00",
         not_after="2026-12-30T00:00:00+00:00",
         days_left=30.46,
         names=("app.example.com", "www.example.com"),
-        chain_verified=True,
         hostname_match=False,
-        tls_version="TLSv1.3",
-        sha256="ab" * 32,
     )
     assert fact.to_dict() == {
         "check": "smoke",

@@ -6,9 +6,10 @@ import dataclasses
 from typing import Any
 
 from launchgate.checkapi import Masker
-from launchgate.findings import CertificateFact, CheckResult, Finding, Location, Severity
+from launchgate.findings import CheckResult, Finding, Location, Severity
 from launchgate.leakguard import clean_results, sealed, secrets_in, visible
 from launchgate.redact import value_hash
+from tests.fixtures.certfacts import certificate_fact
 from tests.secretscan.conftest import github_token
 
 BASE = Finding(check="env", rule="env.x", severity=Severity.LOW, title="t", message="m")
@@ -188,19 +189,10 @@ def test_a_masked_value_inside_a_longer_one_is_sealed_with_the_longer_one() -> N
 def test_a_certificate_s_server_given_words_are_scrubbed_and_made_visible() -> None:
     """Issuer and names come from the server: escapes and credentials there are cleaned too."""
     token = github_token()
-    fact = CertificateFact(
-        check="smoke",
-        host="app.test",
-        port=443,
+    fact = certificate_fact(
         issuer=f"CN=\x1b[31mEvil,O={token}",
-        not_before="2026-01-01T00:00:00+00:00",
-        not_after="2027-01-01T00:00:00+00:00",
-        days_left=30.0,
         names=("app.test", "\x07bell.test"),
-        chain_verified=True,
-        hostname_match=True,
         tls_version="TLSv1.3\r",
-        sha256="0" * 64,
     )
     masker = Masker()
     (result,) = clean_results([CheckResult(check="smoke", certificates=(fact,))], masker)
@@ -216,20 +208,7 @@ def test_a_certificate_host_is_cleaned_and_a_certificate_hides_no_finding_s_secr
     """The host too is written to reports; and a result that holds certificates still has
     every finding's words searched for secrets."""
     in_message = github_token()
-    fact = CertificateFact(
-        check="smoke",
-        host="app\x1b[2J.test",
-        port=443,
-        issuer="CN=R11",
-        not_before="2026-01-01T00:00:00+00:00",
-        not_after="2027-01-01T00:00:00+00:00",
-        days_left=30.0,
-        names=("app.test",),
-        chain_verified=True,
-        hostname_match=True,
-        tls_version="TLSv1.3",
-        sha256="0" * 64,
-    )
+    fact = certificate_fact(host="app\x1b[2J.test")
     masker = Masker()
     result = CheckResult(
         check="smoke",

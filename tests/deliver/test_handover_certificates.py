@@ -24,10 +24,10 @@ from launchgate.deliver.handover.certificates import (
 )
 from launchgate.deliver.knowledge import builtin_pack
 from launchgate.deliver.state import SavedState
-from launchgate.findings import CertificateFact
 from launchgate.resources import schema_path
 from tests.deliver.conftest import MANIFEST, OPERATIONS
 from tests.deliver.factories import certificate, finding, report
+from tests.fixtures.certfacts import certificate_fact
 
 KNOWLEDGE = builtin_issuers()
 
@@ -139,20 +139,7 @@ def test_one_certificate_per_host_port_443_and_smoke_first() -> None:
 
 
 def test_facts_follow_the_published_schema_with_formats() -> None:
-    fact = CertificateFact(
-        check="smoke",
-        host="www.shop.test",
-        port=443,
-        issuer="CN=R11,O=Let's Encrypt,C=US",
-        not_before="2026-11-03T00:00:00+00:00",
-        not_after="2027-02-01T00:00:00+00:00",
-        days_left=63.96,
-        names=("www.shop.test",),
-        chain_verified=True,
-        hostname_match=True,
-        tls_version="TLSv1.3",
-        sha256="ab" * 32,
-    )
+    fact = certificate_fact(host="www.shop.test", days_left=63.96, names=("www.shop.test",))
     data = report([], checks={"smoke": "pass"}, certificates=[fact.to_dict()])
     assert fact.to_dict()["days_left"] == 64.0
     assert fact.to_dict()["names"] == ["www.shop.test"]
