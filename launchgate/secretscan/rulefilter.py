@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from launchgate.secretscan.hsregex import Untranslatable, keywords_relaxed, relaxed
+from launchgate.secretscan.matchers import plugin_regexes, plugins_version
 
 _PUNCT = [b for b in range(0x20, 0x7F) if not chr(b).isalnum()]
 _HEX = "|".join(f"{b:02x}" for b in _PUNCT)
@@ -127,8 +128,6 @@ def rule_patterns(rules: Sequence[RuleInput]) -> tuple[list[tuple[int, bytes]], 
 
 
 def _plugin_regexes(name: str) -> list[str] | None:
-    from launchgate.secretscan.matchers import plugin_regexes
-
     try:
         return plugin_regexes(name)
     except ValueError:  # no such plugin: the rule's own load reports it
@@ -140,8 +139,6 @@ def _database(hs: Any, rules: Sequence[RuleInput]) -> RuleFilter:
     key = hashlib.sha256(_CACHE_VERSION + str(getattr(hs, "__version__", "")).encode())
     key.update(json.dumps(rules).encode())
     if any(plugin for *_rest, plugin in rules):
-        from launchgate.secretscan.matchers import plugins_version
-
         key.update(plugins_version().encode())  # the plugins' regexes are in the database
     path = _cache_dir() / f"hs-{key.hexdigest()[:32]}.db"
     with contextlib.suppress(Exception):  # missing, unreadable, truncated or from another build
